@@ -1,0 +1,63 @@
+// PluginHost: loads plugin .so files (dlopen) that implement the C ABI of
+// include/trendgraph/plugin.h, keeps them for the life of the engine, and runs
+// ingest through source and enricher plugins. Model plugins' procedures are
+// registered into the query layer's ProcedureRegistry.
+//
+// Thread-safety: loading happens at start, before any query; afterwards all
+// methods are safe to call from many threads (ingest into one graph is
+// serialised by the storage layer's one-writer rule).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/ingest.h"
+#include "query/query_api.h"
+#include "storage/graph_store.h"
+#include "storage/status.h"
+
+namespace trendgraph::engine {
+
+struct PluginInfo {
+  std::string name;
+  std::string kind;      // "source", "enricher", "model"
+  std::string version;
+  uint32_t abi_version = 0;
+  std::string path;
+  std::string description;
+  std::vector<query::ProcedureSignature> procedures;  // model plugins
+};
+
+class PluginHost {
+ public:
+  explicit PluginHost(query::ProcedureRegistry* procedures);
+  ~PluginHost();
+
+  // The build's plugin folder when it exists, else the installed one.
+  static std::string DefaultPluginDir();
+
+  // Loads one plugin file. Errors name the file: VersionMismatch (needs a
+  // newer ABI), InvalidArgument (missing entry point, bad descriptor),
+  // Aborted (its init failed), AlreadyExists (same plugin name loaded).
+  Status Load(const std::string& path);
+  // Loads every *.so in `dir` (not recursive); returns one message per
+  // plugin refused. A missing folder is one message.
+  std::vector<std::string> LoadDirectory(const std::string& dir);
+
+  std::vector<PluginInfo> List() const;
+
+  // Ingests `documents` with source plugin `plugin` ("auto": the first source
+  // plugin whose probe accepts the document) into `graph`, one transaction
+  // per document, running every enricher on each. NotFound for an unknown
+  // plugin (or one that is not a source).
+  Result<IngestReport> Ingest(storage::Graph& graph, std::string_view plugin,
+                              const std::vector<IngestDocument>& documents, const IngestProgress& progress);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trendgraph::engine
