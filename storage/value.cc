@@ -48,9 +48,16 @@ bool Value::Identical(const Value& other) const {
         if (ia->first != ib->first || !ia->second.Identical(ib->second)) return false;
       return true;
     }
-    default:
-      return v_ == other.v_;
+    case Type::kNull: return true;
+    case Type::kBool: return as_bool() == other.as_bool();
+    case Type::kInt: return as_int() == other.as_int();
+    case Type::kString: return as_string() == other.as_string();
+    case Type::kDate: return as_date() == other.as_date();
+    case Type::kNode: return as_node() == other.as_node();
+    case Type::kRel: return as_rel() == other.as_rel();
+    case Type::kPath: return as_path() == other.as_path();
   }
+  return false;
 }
 
 const char* Value::TypeName(Type t) {
