@@ -1,0 +1,515 @@
+#include "signals_parser.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
+#include <array>
+#include <charconv>
+#include <memory>
+#include <mutex>
+
+#include "format_text.h"
+
+namespace trendgraph::formats {
+namespace {
+
+enum class Section : uint8_t {
+  kNone,  // before the first heading, or a heading we do not know
+  kKeywords,
+  kThemes,
+  kOther,
+  kSummary,
+  kSignals,
+  kConcerns,
+  kBehaviors,
+  kTechnologies,
+  kIssues,
+  kClosest,
+};
+constexpr int kSectionCount = 11;
+
+Section SectionFromHeading(std::string_view h) {
+  if (h == "Keywords") return Section::kKeywords;
+  if (h == "Themes") return Section::kThemes;
+  if (h == "Other") return Section::kOther;
+  if (h == "Summary") return Section::kSummary;
+  if (h == "Signals") return Section::kSignals;
+  if (h == "Concerns") return Section::kConcerns;
+  if (h == "Behaviors") return Section::kBehaviors;
+  if (h == "Technologies") return Section::kTechnologies;
+  if (h == "Issues") return Section::kIssues;
+  if (h == "Closest") return Section::kClosest;
+  return Section::kNone;
+}
+
+std::optional<SignalsLabel> TableLabel(Section s) {
+  switch (s) {
+    case Section::kSignals: return SignalsLabel::kSignal;
+    case Section::kConcerns: return SignalsLabel::kConcern;
+    case Section::kBehaviors: return SignalsLabel::kBehavior;
+    case Section::kTechnologies: return SignalsLabel::kTechnology;
+    case Section::kIssues: return SignalsLabel::kIssue;
+    default: return std::nullopt;
+  }
+}
+
+// Table columns by header text (trimmed, ASCII case-insensitive). The
+// benchmark's six names plus the oldest pages' 4-column Signals header.
+enum class Column : uint8_t { kIgnored, kName, kDescription, kChange, kTenYear, kDrivingForce, kRelevancy };
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+Column ColumnFromHeader(std::string_view h) {
+  if (EqualsIgnoreCase(h, "name") || EqualsIgnoreCase(h, "signal")) return Column::kName;
+  if (EqualsIgnoreCase(h, "description")) return Column::kDescription;
+  if (EqualsIgnoreCase(h, "change")) return Column::kChange;
+  if (EqualsIgnoreCase(h, "10-year") || EqualsIgnoreCase(h, "10y horizon")) return Column::kTenYear;
+  if (EqualsIgnoreCase(h, "driving-force") || EqualsIgnoreCase(h, "driving force")) return Column::kDrivingForce;
+  if (EqualsIgnoreCase(h, "relevancy")) return Column::kRelevancy;
+  return Column::kIgnored;
+}
+
+// Source lines as cmark counts them ("\n", "\r\n" or a lone "\r" ends a
+// line), so a node's start_line indexes this array (1-based) directly.
+void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
+  lines->clear();
+  size_t start = 0;
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    char c = text[i];
+    if (c == '\n' || c == '\r') {
+      lines->push_back(text.substr(start, i - start));
+      if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  lines->push_back(text.substr(start));
+}
+
+// Splits a table row at '|' not preceded by '\', drops the pieces before the
+// first and after the last '|', trims each cell and turns "\|" into "|".
+void SplitRow(std::string_view row, std::vector<std::string>* cells) {
+  cells->clear();
+  row = TrimBlank(row);
+  size_t piece_start = 0;
+  bool first = true;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (row[i] != '|' || (i > 0 && row[i - 1] == '\\')) continue;
+    if (!first) {
+      std::string_view cell = TrimBlank(row.substr(piece_start, i - piece_start));
+      std::string& out = cells->emplace_back();
+      out.reserve(cell.size());
+      for (size_t k = 0; k < cell.size(); ++k) {
+        if (cell[k] == '\\' && k + 1 < cell.size() && cell[k + 1] == '|') continue;
+        out.push_back(cell[k]);
+      }
+    }
+    first = false;
+    piece_start = i + 1;
+  }
+}
+
+// "Title" and "page" of line 1, in either header form:
+//   # __<title>__, (from page [<page>](<link>).)
+//   # __<title>__, from ([<page>](<link>).)
+// As the reference regex, the title is greedy: the last "__, " after which
+// the rest of the line matches wins.
+bool ParseTitleLine(std::string_view line, std::string_view* title, std::string_view* page) {
+  if (line.substr(0, 4) != "# __") return false;
+  size_t pos = line.size();
+  while (pos > 4) {
+    pos = line.rfind("__, ", pos - 1);
+    if (pos == std::string_view::npos || pos < 4) return false;
+    std::string_view rest = line.substr(pos + 4);
+    if (rest.substr(0, 12) == "(from page [") {
+      rest.remove_prefix(12);
+    } else if (rest.substr(0, 7) == "from ([") {
+      rest.remove_prefix(7);
+    } else {
+      continue;
+    }
+    size_t close = rest.find(']');
+    if (close == std::string_view::npos || rest.substr(close, 2) != "](") continue;
+    std::string_view p = rest.substr(0, close);
+    rest.remove_prefix(close + 2);
+    size_t paren = rest.find(')');
+    if (paren == std::string_view::npos) continue;
+    rest.remove_prefix(paren + 1);
+    if (rest.substr(0, 2) != ".)" || !TrimBlank(rest.substr(2)).empty()) continue;
+    *title = TrimBlank(line.substr(4, pos - 4));
+    *page = TrimBlank(p);
+    return true;
+  }
+  return false;
+}
+
+// The URL of "__[External link](<url>)__".
+bool ParseLinkLine(std::string_view line, std::string_view* url) {
+  constexpr std::string_view kPrefix = "__[External link](";
+  if (line.substr(0, kPrefix.size()) != kPrefix) return false;
+  size_t end = line.size();
+  while (end > 0 && IsBlank(line[end - 1])) --end;
+  line = line.substr(0, end);
+  if (line.size() < kPrefix.size() + 3 || line.substr(line.size() - 3) != ")__") return false;
+  *url = TrimBlank(line.substr(kPrefix.size(), line.size() - 3 - kPrefix.size()));
+  return true;
+}
+
+// Text of a bullet line after its marker: "* x" -> "x". The marker may be
+// '*', '-', '+' or an ordered "1." and be indented up to three spaces; one
+// space after the marker belongs to it (the rules: "the text after `* `").
+std::string_view BulletText(std::string_view line) {
+  size_t i = 0;
+  while (i < 3 && i < line.size() && line[i] == ' ') ++i;
+  if (i < line.size() && (line[i] == '*' || line[i] == '-' || line[i] == '+')) {
+    ++i;
+  } else {
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i < line.size() && (line[i] == '.' || line[i] == ')')) ++i;
+  }
+  if (i < line.size() && IsBlank(line[i])) ++i;
+  return line.substr(i);
+}
+
+// cmark-gfm keeps a process-wide registry of extensions; register once.
+cmark_syntax_extension* TableExtension() {
+  static cmark_syntax_extension* table = [] {
+    cmark_gfm_core_extensions_ensure_registered();
+    return cmark_find_syntax_extension("table");
+  }();
+  return table;
+}
+
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+bool IsType(cmark_node* node, const char* type) {
+  const char* t = cmark_node_get_type_string(node);
+  return t != nullptr && std::string_view(t) == type;
+}
+
+// Appends the literal text under `node` (text, code and entity-free
+// literals), for link titles.
+void AppendLiteralText(cmark_node* node, std::string* out) {
+  for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) {
+    cmark_node_type t = cmark_node_get_type(c);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+      if (const char* lit = cmark_node_get_literal(c)) out->append(lit);
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      out->push_back(' ');
+    } else {
+      AppendLiteralText(c, out);
+    }
+  }
+}
+
+cmark_node* FindLink(cmark_node* node) {
+  for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) {
+    if (cmark_node_get_type(c) == CMARK_NODE_LINK) return c;
+    if (cmark_node* l = FindLink(c)) return l;
+  }
+  return nullptr;
+}
+
+std::string_view BaseName(std::string_view path) {
+  size_t slash = path.find_last_of("/\\");
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view StripMd(std::string_view name) {
+  if (name.size() > 3 && name.substr(name.size() - 3) == ".md") name.remove_suffix(3);
+  return name;
+}
+
+std::string LineRef(uint32_t line) { return "line " + std::to_string(line); }
+
+// One document's parse: holds the split lines and the dedupe state.
+class SignalsDocParser {
+ public:
+  SignalsDocParser(std::string_view file_name, std::string_view text, SignalsDocument* doc, std::string* error)
+      : file_name_(BaseName(file_name)), text_(text), doc_(doc), error_(error) {}
+
+  bool Run();
+
+ private:
+  bool Fail(std::string message) {
+    *error_ = std::move(message);
+    return false;
+  }
+  std::string_view Line(int line) const {
+    return line >= 1 && static_cast<size_t>(line) <= lines_.size() ? lines_[line - 1] : std::string_view();
+  }
+  bool AddConcept(SignalsConcept&& c);
+  void HandleList(Section section, cmark_node* list);
+  bool HandleTable(Section section, SignalsLabel label, cmark_node* table);
+  void HandleClosest(cmark_node* list);
+
+  std::string_view file_name_;
+  std::string_view text_;
+  SignalsDocument* doc_;
+  std::string* error_;
+  std::vector<std::string_view> lines_;
+  std::vector<std::string> cells_;
+  std::vector<Column> columns_;
+};
+
+bool SignalsDocParser::AddConcept(SignalsConcept&& c) {
+  if (c.name.empty()) return false;
+  for (const SignalsConcept& seen : doc_->concepts) {
+    if (seen.label == c.label && seen.name == c.name) return false;
+  }
+  doc_->concepts.push_back(std::move(c));
+  return true;
+}
+
+void SignalsDocParser::HandleList(Section section, cmark_node* list) {
+  for (cmark_node* item = cmark_node_first_child(list); item != nullptr; item = cmark_node_next(item)) {
+    const int line_no = cmark_node_get_start_line(item);
+    std::string_view text = BulletText(Line(line_no));
+    if (section == Section::kOther) {
+      std::string_view t = TrimBlank(text);
+      if (t.substr(0, 9) == "Category:") {
+        if (doc_->article.category.empty()) doc_->article.category = TrimBlank(t.substr(9));
+      } else if (t.substr(0, 5) == "Type:") {
+        if (doc_->article.type.empty()) doc_->article.type = TrimBlank(t.substr(5));
+      }
+      continue;
+    }
+    SignalsConcept c;
+    c.label = section == Section::kKeywords ? SignalsLabel::kKeyword : SignalsLabel::kTheme;
+    c.name = NormaliseName(text);
+    c.display = TrimBlank(text);
+    c.line = static_cast<uint32_t>(line_no);
+    AddConcept(std::move(c));
+  }
+}
+
+bool SignalsDocParser::HandleTable(Section section, SignalsLabel label, cmark_node* table) {
+  (void)section;
+  cmark_node* row = cmark_node_first_child(table);
+  if (row == nullptr) return true;
+  // Header row: columns by header text.
+  SplitRow(Line(cmark_node_get_start_line(row)), &cells_);
+  columns_.clear();
+  for (const std::string& h : cells_) columns_.push_back(ColumnFromHeader(h));
+  for (row = cmark_node_next(row); row != nullptr; row = cmark_node_next(row)) {
+    if (!IsType(row, "table_row")) continue;
+    const int line_no = cmark_node_get_start_line(row);
+    SplitRow(Line(line_no), &cells_);
+    SignalsConcept c;
+    c.label = label;
+    c.line = static_cast<uint32_t>(line_no);
+    const size_t n = std::min(cells_.size(), columns_.size());
+    std::string_view relevancy;
+    for (size_t i = 0; i < n; ++i) {
+      std::string& cell = cells_[i];
+      switch (columns_[i]) {
+        case Column::kName:
+          c.name = NormaliseName(cell);
+          c.display = std::move(cell);
+          break;
+        case Column::kDescription: c.description = std::move(cell); break;
+        case Column::kChange: c.change = std::move(cell); break;
+        case Column::kTenYear: c.ten_year = std::move(cell); break;
+        case Column::kDrivingForce: c.driving_force = std::move(cell); break;
+        case Column::kRelevancy: relevancy = cell; break;
+        case Column::kIgnored: break;
+      }
+    }
+    if (!relevancy.empty()) {
+      int32_t v = 0;
+      std::string_view digits = relevancy.front() == '+' ? relevancy.substr(1) : relevancy;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+      if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
+        return Fail(LineRef(c.line) + ": " + std::string(SignalsLabelName(label)) + " relevancy '" +
+                    std::string(relevancy) + "' is not an integer");
+      }
+      c.relevancy = v;
+    }
+    AddConcept(std::move(c));
+  }
+  return true;
+}
+
+void SignalsDocParser::HandleClosest(cmark_node* list) {
+  int32_t rank = 0;
+  for (cmark_node* item = cmark_node_first_child(list); item != nullptr; item = cmark_node_next(item)) {
+    ++rank;
+    cmark_node* link = FindLink(item);
+    if (link == nullptr) continue;
+    const char* url = cmark_node_get_url(link);
+    std::string_view hash = StripMd(BaseName(TrimBlank(url ? url : "")));
+    if (hash.empty() || hash == doc_->article.file_hash) continue;
+    bool seen = false;
+    for (const SignalsClosest& c : doc_->closest) seen = seen || c.file_hash == hash;
+    if (seen) continue;
+    SignalsClosest c;
+    c.file_hash = hash;
+    AppendLiteralText(link, &c.title);
+    c.rank = rank;
+    doc_->closest.push_back(std::move(c));
+  }
+}
+
+bool SignalsDocParser::Run() {
+  SplitLines(text_, &lines_);
+  SignalsArticle& art = doc_->article;
+  std::string_view title, page;
+  if (!ParseTitleLine(TrimBlank(Line(1)), &title, &page)) {
+    return Fail("line 1: not a signals title line (expected '# __<title>__, (from page [<page>](<link>).)' or "
+                "'# __<title>__, from ([<page>](<link>).)')");
+  }
+  art.title = title;
+  art.page = page;
+  art.published = IsoDateFromPage(page);
+  for (int ln = 2; ln <= 6; ++ln) {
+    std::string_view url;
+    if (ParseLinkLine(Line(ln), &url)) {
+      art.url = url;
+      break;
+    }
+  }
+  art.file_hash = StripMd(file_name_);
+  art.id = art.url.empty() ? "file:" + std::string(file_name_) : CanonicalUrl(art.url);
+
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(CMARK_OPT_DEFAULT));
+  cmark_parser_attach_syntax_extension(parser.get(), TableExtension());
+  cmark_parser_feed(parser.get(), text_.data(), text_.size());
+  std::unique_ptr<cmark_node, NodeDeleter> root(cmark_parser_finish(parser.get()));
+  if (!root) return Fail("markdown parser failed");
+
+  std::array<int, kSectionCount> section_line{};  // first heading line per section
+  Section section = Section::kNone;
+  int section_start = 0;
+  auto close_summary = [&](int next_heading_line) {
+    if (section != Section::kSummary) return;
+    std::string& s = art.summary;
+    for (int ln = section_start + 1; ln < next_heading_line; ++ln) {
+      std::string_view t = TrimBlank(Line(ln));
+      if (t.empty()) continue;
+      if (!s.empty()) s.push_back(' ');
+      s.append(t);
+    }
+  };
+  for (cmark_node* node = cmark_node_first_child(root.get()); node != nullptr; node = cmark_node_next(node)) {
+    const int line_no = cmark_node_get_start_line(node);
+    if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
+      std::string_view raw = Line(line_no);
+      // A section is an ATX "## " heading (a setext underline is not one).
+      if (cmark_node_get_heading_level(node) != 2 || raw.substr(0, 3) != "## ") continue;
+      close_summary(line_no);
+      section = SectionFromHeading(TrimBlank(raw.substr(3)));
+      section_start = line_no;
+      if (section != Section::kNone) {
+        int& first = section_line[static_cast<int>(section)];
+        if (first != 0) {
+          return Fail(LineRef(line_no) + ": section '" + std::string(TrimBlank(raw.substr(3))) +
+                      "' repeats the one at " + LineRef(first));
+        }
+        first = line_no;
+      }
+      continue;
+    }
+    switch (section) {
+      case Section::kKeywords:
+      case Section::kThemes:
+      case Section::kOther:
+        if (cmark_node_get_type(node) == CMARK_NODE_LIST) HandleList(section, node);
+        break;
+      case Section::kClosest:
+        if (cmark_node_get_type(node) == CMARK_NODE_LIST) HandleClosest(node);
+        break;
+      case Section::kSignals:
+      case Section::kConcerns:
+      case Section::kBehaviors:
+      case Section::kTechnologies:
+      case Section::kIssues:
+        if (IsType(node, "table")) {
+          if (!HandleTable(section, *TableLabel(section), node)) return false;
+        } else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH &&
+                   TrimBlank(Line(line_no)).substr(0, 1) == "|") {
+          return Fail(LineRef(line_no) + ": the " + std::string(SignalsLabelName(*TableLabel(section))) +
+                      "s table is malformed (a header row needs a delimiter row like '|---|---|' under it, "
+                      "with the same number of cells)");
+        }
+        break;
+      case Section::kSummary:
+      case Section::kNone:
+        break;
+    }
+  }
+  close_summary(static_cast<int>(lines_.size()) + 1);
+  return true;
+}
+
+}  // namespace
+
+std::string_view SignalsLabelName(SignalsLabel label) {
+  static constexpr std::string_view kNames[] = {"Keyword", "Theme",      "Signal", "Concern",
+                                                "Behavior", "Technology", "Issue"};
+  return kNames[static_cast<int>(label)];
+}
+
+std::string_view SignalsRelationshipType(SignalsLabel label) {
+  static constexpr std::string_view kTypes[] = {"HAS_KEYWORD", "HAS_THEME", "RAISES", "FLAGS",
+                                                "DESCRIBES",   "MENTIONS",  "FLAGS"};
+  return kTypes[static_cast<int>(label)];
+}
+
+void SignalsDocument::Clear() {
+  article = SignalsArticle();
+  concepts.clear();
+  closest.clear();
+}
+
+bool LooksLikeSignalsDocument(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text.substr(0, 4) == "# __";
+}
+
+bool ParseSignalsDocument(std::string_view file_name, std::string_view text, SignalsDocument* doc,
+                          std::string* error, const SignalsParseOptions& options) {
+  doc->Clear();
+  error->clear();
+  if (text.size() > options.max_document_bytes) {
+    *error = "document is " + std::to_string(text.size()) + " bytes; the signals format limit is " +
+             std::to_string(options.max_document_bytes) + " bytes";
+    return false;
+  }
+  if (text.empty()) {
+    *error = "document is empty";
+    return false;
+  }
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    *error = "byte " + std::to_string(nul) + " is NUL: binary data, not a markdown page";
+    return false;
+  }
+  size_t bad = 0;
+  if (!IsValidUtf8(text, &bad)) {
+    *error = "byte " + std::to_string(bad) + " is not valid UTF-8";
+    return false;
+  }
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  SignalsDocParser p(file_name, text, doc, error);
+  if (!p.Run()) {
+    doc->Clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace trendgraph::formats
