@@ -14,6 +14,7 @@ packages=(
   libyaml-cpp-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   python3
+  time
 )
 
 missing=()
