@@ -42,7 +42,9 @@ Value CypherEquals(const Value& a, const Value& b);
 Value CypherNotEquals(const Value& a, const Value& b);
 
 // Comparison for <, <=, >, >=: nullopt when incomparable (different kinds,
-// null or NaN involved, maps, nodes, ...), else <0, 0, >0.
+// null or NaN involved, maps, nodes, ...), else <0, 0, >0. Note: a number
+// compared with NaN gives false for all four operators (not null); use
+// CypherCompareOp, which implements that.
 std::optional<int> CypherCompare(const Value& a, const Value& b);
 
 enum class CompareKind : uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
@@ -96,8 +98,8 @@ inline bool IsTrue(const Value& v) { return v.is_bool() && v.as_bool(); }
 Value StartsWith(const Value& a, const Value& b);
 Value EndsWith(const Value& a, const Value& b);
 Value Contains(const Value& a, const Value& b);
-// a =~ regex (ECMAScript syntax, whole-string match); null if either is null;
-// an invalid pattern is kArgumentError; non-strings are kTypeError.
+// a =~ regex (ECMAScript syntax, whole-string match); null unless both are
+// strings; an invalid pattern is kArgumentError.
 Value RegexMatch(const Value& a, const Value& b);
 // x IN list: true if some element equals x; null if none does but some
 // comparison was null; false otherwise. list null -> null; list not a list:

@@ -40,7 +40,7 @@ struct ScalarFunctionDef {
   int min_args;
   int max_args;        // -1 = variadic
   ScalarFn fn;
-  bool deterministic;  // false for rand(), timestamp(), date() without arguments
+  bool deterministic;  // false for rand(), timestamp(), date() (today without arguments)
 };
 
 // Case-insensitive; nullptr when unknown (the binder reports SemanticError).
@@ -55,7 +55,7 @@ class Aggregator {
   // (e.g. sum('a') is kTypeError) or bad values (percentile outside [0, 1]).
   virtual void Add(const Value* args, size_t nargs) = 0;
   // The result of the group; an empty group gives count -> 0, sum -> 0,
-  // collect -> [], the others -> null.
+  // collect -> [], stDev/stDevP -> 0.0, the others -> null. Call once.
   virtual Value Finish() = 0;
 };
 

@@ -1,0 +1,231 @@
+// Aggregate functions. Each Aggregator holds one group's state; nulls of the
+// aggregated expression are skipped. The DISTINCT forms filter the first
+// argument through a set keyed by Cypher equivalence (1 ~ 1.0, NaN ~ NaN).
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "query/function/function_util.h"
+
+namespace trendgraph::query::internal {
+
+namespace {
+
+// Remembers values already seen by a DISTINCT aggregate.
+class DistinctFilter {
+ public:
+  explicit DistinctFilter(bool enabled) : enabled_(enabled) {}
+  // True when v should be aggregated (first of its equivalence class).
+  bool Admit(const Value& v) {
+    if (!enabled_) return true;
+    return seen_.insert(v).second;
+  }
+
+ private:
+  bool enabled_;
+  std::unordered_set<Value, EquivalenceHasher, EquivalenceEqual> seen_;
+};
+
+class CountAgg final : public Aggregator {
+ public:
+  explicit CountAgg(bool distinct) : filter_(distinct) {}
+  void Add(const Value* a, size_t) override {
+    if (a[0].is_null() || !filter_.Admit(a[0])) return;
+    ++count_;
+  }
+  Value Finish() override { return Value(count_); }
+
+ private:
+  DistinctFilter filter_;
+  int64_t count_ = 0;
+};
+
+class SumAgg final : public Aggregator {
+ public:
+  explicit SumAgg(bool distinct) : filter_(distinct) {}
+  void Add(const Value* a, size_t) override {
+    const Value& v = a[0];
+    if (v.is_null()) return;
+    if (!v.is_number()) ThrowArgType("sum", 0, "a number", v);
+    if (!filter_.Admit(v)) return;
+    if (v.is_int() && !is_float_) {
+      int64_t r;
+      if (!__builtin_add_overflow(isum_, v.as_int(), &r)) {
+        isum_ = r;
+        return;
+      }
+      ThrowArgValue("sum", "integer overflow");
+    }
+    if (!is_float_) {
+      is_float_ = true;
+      fsum_ = static_cast<double>(isum_);
+    }
+    fsum_ += v.as_number();
+  }
+  Value Finish() override { return is_float_ ? Value(fsum_) : Value(isum_); }
+
+ private:
+  DistinctFilter filter_;
+  bool is_float_ = false;
+  int64_t isum_ = 0;
+  double fsum_ = 0;
+};
+
+class AvgAgg final : public Aggregator {
+ public:
+  explicit AvgAgg(bool distinct) : filter_(distinct) {}
+  void Add(const Value* a, size_t) override {
+    const Value& v = a[0];
+    if (v.is_null()) return;
+    if (!v.is_number()) ThrowArgType("avg", 0, "a number", v);
+    if (!filter_.Admit(v)) return;
+    // Incremental mean: no overflow for large integer sums.
+    ++count_;
+    mean_ += (static_cast<long double>(v.as_number()) - mean_) / static_cast<long double>(count_);
+  }
+  Value Finish() override { return count_ == 0 ? Value() : Value(static_cast<double>(mean_)); }
+
+ private:
+  DistinctFilter filter_;
+  int64_t count_ = 0;
+  long double mean_ = 0;
+};
+
+// min/max over the orderability order, so mixed kinds have an answer (max of
+// [1, 'a'] is 1, min of [[1], 'a'] is [1]).
+template <bool kMax>
+class ExtremumAgg final : public Aggregator {
+ public:
+  explicit ExtremumAgg(bool) {}  // DISTINCT does not change min/max
+  void Add(const Value* a, size_t) override {
+    const Value& v = a[0];
+    if (v.is_null()) return;
+    if (!has_) {
+      best_ = v;
+      has_ = true;
+      return;
+    }
+    int c = OrderCompare(v, best_);
+    if (kMax ? c > 0 : c < 0) best_ = v;
+  }
+  Value Finish() override { return has_ ? best_ : Value(); }
+
+ private:
+  bool has_ = false;
+  Value best_;
+};
+
+class CollectAgg final : public Aggregator {
+ public:
+  explicit CollectAgg(bool distinct) : filter_(distinct) {}
+  void Add(const Value* a, size_t) override {
+    if (a[0].is_null() || !filter_.Admit(a[0])) return;
+    out_.push_back(a[0]);
+  }
+  Value Finish() override { return Value(std::move(out_)); }
+
+ private:
+  DistinctFilter filter_;
+  Value::List out_;
+};
+
+class PercentileAgg final : public Aggregator {
+ public:
+  PercentileAgg(bool distinct, bool continuous) : filter_(distinct), continuous_(continuous) {}
+  void Add(const Value* a, size_t n) override {
+    const char* name = continuous_ ? "percentileCont" : "percentileDisc";
+    if (n < 2 || a[1].is_null()) ThrowArgValue(name, "the percentile must not be null");
+    double p = NumberArg(name, a, 1);
+    if (!(p >= 0.0 && p <= 1.0)) ThrowArgValue(name, "the percentile must be in [0, 1], got " + ToCypherString(a[1]));
+    percentile_ = p;
+    const Value& v = a[0];
+    if (v.is_null()) return;
+    if (!v.is_number()) ThrowArgType(name, 0, "a number", v);
+    if (!filter_.Admit(v)) return;
+    values_.push_back(v);
+  }
+  Value Finish() override {
+    if (values_.empty()) return Value();
+    std::sort(values_.begin(), values_.end(), [](const Value& x, const Value& y) { return OrderCompare(x, y) < 0; });
+    size_t n = values_.size();
+    if (continuous_) {
+      double pos = percentile_ * static_cast<double>(n - 1);
+      size_t lo = static_cast<size_t>(std::floor(pos));
+      size_t hi = static_cast<size_t>(std::ceil(pos));
+      double lv = values_[lo].as_number(), hv = values_[hi].as_number();
+      return Value(lv + (hv - lv) * (pos - static_cast<double>(lo)));
+    }
+    // Nearest rank: the smallest value with at least p of the values <= it.
+    double rank = std::ceil(percentile_ * static_cast<double>(n));
+    size_t idx = rank <= 0 ? 0 : static_cast<size_t>(rank) - 1;
+    return values_[std::min(idx, n - 1)];
+  }
+
+ private:
+  DistinctFilter filter_;
+  bool continuous_;
+  double percentile_ = 0;
+  Value::List values_;
+};
+
+// Welford's online variance.
+template <bool kSample>
+class StDevAgg final : public Aggregator {
+ public:
+  explicit StDevAgg(bool distinct) : filter_(distinct) {}
+  void Add(const Value* a, size_t) override {
+    const Value& v = a[0];
+    if (v.is_null()) return;
+    if (!v.is_number()) ThrowArgType(kSample ? "stDev" : "stDevP", 0, "a number", v);
+    if (!filter_.Admit(v)) return;
+    double x = v.as_number();
+    ++n_;
+    double delta = x - mean_;
+    mean_ += delta / static_cast<double>(n_);
+    m2_ += delta * (x - mean_);
+  }
+  Value Finish() override {
+    // Like Neo4j: 0.0 when there are too few values for a deviation.
+    int64_t denom = kSample ? n_ - 1 : n_;
+    if (denom <= 0) return Value(0.0);
+    return Value(std::sqrt(m2_ / static_cast<double>(denom)));
+  }
+
+ private:
+  DistinctFilter filter_;
+  int64_t n_ = 0;
+  double mean_ = 0;
+  double m2_ = 0;
+};
+
+template <typename T>
+std::unique_ptr<Aggregator> Make(bool distinct) {
+  return std::make_unique<T>(distinct);
+}
+std::unique_ptr<Aggregator> MakePercentileCont(bool distinct) {
+  return std::make_unique<PercentileAgg>(distinct, true);
+}
+std::unique_ptr<Aggregator> MakePercentileDisc(bool distinct) {
+  return std::make_unique<PercentileAgg>(distinct, false);
+}
+
+constexpr AggregateFunctionDef kDefs[] = {
+    {"count", 1, 1, Make<CountAgg>},
+    {"sum", 1, 1, Make<SumAgg>},
+    {"avg", 1, 1, Make<AvgAgg>},
+    {"min", 1, 1, Make<ExtremumAgg<false>>},
+    {"max", 1, 1, Make<ExtremumAgg<true>>},
+    {"collect", 1, 1, Make<CollectAgg>},
+    {"percentileCont", 2, 2, MakePercentileCont},
+    {"percentileDisc", 2, 2, MakePercentileDisc},
+    {"stDev", 1, 1, Make<StDevAgg<true>>},
+    {"stDevP", 1, 1, Make<StDevAgg<false>>},
+};
+
+}  // namespace
+
+std::span<const AggregateFunctionDef> AggregateFunctions() { return kDefs; }
+
+}  // namespace trendgraph::query::internal

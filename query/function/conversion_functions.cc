@@ -1,0 +1,210 @@
+// Type conversions: toString, toInteger, toFloat, toBoolean, their ...OrNull
+// forms and the ...List forms. A string that does not parse converts to null;
+// a value of a kind that cannot convert at all is a TypeError (the OrNull
+// forms return null instead).
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "query/function/function_util.h"
+
+namespace trendgraph::query::internal {
+
+namespace {
+
+std::string_view TrimAscii(std::string_view s) {
+  auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && sp(s.front())) s.remove_prefix(1);
+  while (!s.empty() && sp(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A float literal as Java's Double.parseDouble reads it (surrounding
+// whitespace allowed, optional sign, NaN/Infinity).
+std::optional<double> ParseFloat(std::string_view s) {
+  s = TrimAscii(s);
+  if (s.empty()) return std::nullopt;
+  bool neg = false;
+  std::string_view body = s;
+  if (body.front() == '+' || body.front() == '-') {
+    neg = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body == "NaN") return std::nan("");
+  if (body == "Infinity") return neg ? -HUGE_VAL : HUGE_VAL;
+  if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body.front())) || body.front() == '.'))
+    return std::nullopt;
+  double d = 0;
+  auto res = std::from_chars(body.data(), body.data() + body.size(), d, std::chars_format::general);
+  if (res.ec == std::errc::result_out_of_range) {
+    // Overflow to infinity / underflow to zero like Java.
+    bool tiny = body.find_first_of("eE") != std::string_view::npos &&
+                body[body.find_first_of("eE") + 1] == '-';
+    d = tiny ? 0.0 : HUGE_VAL;
+  } else if (res.ec != std::errc() || res.ptr != body.data() + body.size()) {
+    return std::nullopt;
+  }
+  return neg ? -d : d;
+}
+
+// Integer from a string: exact for integer literals, else via a decimal
+// number truncated toward zero ('2.9' -> 2, '1e3' -> 1000). Out of range or
+// not a number -> nullopt.
+std::optional<int64_t> ParseInteger(std::string_view s) {
+  int64_t v = 0;
+  std::string_view body = s;
+  if (!body.empty() && body.front() == '+') body.remove_prefix(1);
+  if (!body.empty()) {
+    auto res = std::from_chars(body.data(), body.data() + body.size(), v);
+    if (res.ec == std::errc() && res.ptr == body.data() + body.size()) return v;
+  }
+  std::optional<double> d = ParseFloat(s);
+  if (!d || !std::isfinite(*d)) return std::nullopt;
+  double t = std::trunc(*d);
+  if (t < -9223372036854775808.0 || t >= 9223372036854775808.0) return std::nullopt;
+  return static_cast<int64_t>(t);
+}
+
+bool IsEntity(const Value& v) { return v.is_node() || v.is_rel() || v.is_path(); }
+
+// Each converter: the converted value, null for an unconvertible value of a
+// convertible kind, or nullopt when the kind itself is wrong.
+std::optional<Value> ConvertToString(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: return Value();
+    case Value::Type::kString: return v;
+    case Value::Type::kInt:
+    case Value::Type::kDouble:
+    case Value::Type::kBool:
+    case Value::Type::kDate: return Value(ToCypherString(v));
+    default: return std::nullopt;
+  }
+}
+
+std::optional<Value> ConvertToInteger(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: return Value();
+    case Value::Type::kInt: return v;
+    case Value::Type::kBool: return Value(static_cast<int64_t>(v.as_bool() ? 1 : 0));
+    case Value::Type::kDouble: {
+      double d = v.as_double();
+      double t = std::trunc(d);
+      if (!std::isfinite(d) || t < -9223372036854775808.0 || t >= 9223372036854775808.0) return Value();
+      return Value(static_cast<int64_t>(t));
+    }
+    case Value::Type::kString: {
+      std::optional<int64_t> i = ParseInteger(v.as_string());
+      return i ? Value(*i) : Value();
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<Value> ConvertToFloat(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: return Value();
+    case Value::Type::kDouble: return v;
+    case Value::Type::kInt: return Value(static_cast<double>(v.as_int()));
+    case Value::Type::kString: {
+      std::optional<double> d = ParseFloat(v.as_string());
+      return d ? Value(*d) : Value();
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<Value> ConvertToBoolean(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: return Value();
+    case Value::Type::kBool: return v;
+    case Value::Type::kInt: return Value(v.as_int() != 0);
+    case Value::Type::kString: {
+      std::string_view s = TrimAscii(v.as_string());
+      auto ieq = [&](std::string_view w) {
+        if (s.size() != w.size()) return false;
+        for (size_t i = 0; i < s.size(); ++i)
+          if (std::tolower(static_cast<unsigned char>(s[i])) != w[i]) return false;
+        return true;
+      };
+      if (ieq("true")) return Value(true);
+      if (ieq("false")) return Value(false);
+      return Value();
+    }
+    default: return std::nullopt;
+  }
+}
+
+using Converter = std::optional<Value> (*)(const Value&);
+
+template <Converter C>
+Value Strict(const char* name, const char* expected, const Value* a) {
+  std::optional<Value> r = C(a[0]);
+  if (!r) ThrowArgType(name, 0, expected, a[0]);
+  return std::move(*r);
+}
+
+template <Converter C>
+Value OrNull(const Value* a) {
+  std::optional<Value> r = C(a[0]);
+  return r ? std::move(*r) : Value();
+}
+
+template <Converter C>
+Value ListOf(const char* name, const Value* a) {
+  if (a[0].is_null()) return Value();
+  if (!a[0].is_list()) ThrowArgType(name, 0, "a List", a[0]);
+  Value::List out;
+  out.reserve(a[0].as_list().size());
+  for (const Value& e : a[0].as_list()) {
+    std::optional<Value> r = IsEntity(e) ? std::nullopt : C(e);
+    out.push_back(r ? std::move(*r) : Value());
+  }
+  return Value(std::move(out));
+}
+
+Value FnToString(const Value* a, size_t, FunctionContext&) {
+  return Strict<ConvertToString>("toString", "a number, boolean, string or date", a);
+}
+Value FnToInteger(const Value* a, size_t, FunctionContext&) {
+  return Strict<ConvertToInteger>("toInteger", "a number, boolean or string", a);
+}
+Value FnToFloat(const Value* a, size_t, FunctionContext&) {
+  return Strict<ConvertToFloat>("toFloat", "a number or string", a);
+}
+Value FnToBoolean(const Value* a, size_t, FunctionContext&) {
+  return Strict<ConvertToBoolean>("toBoolean", "a boolean, integer or string", a);
+}
+Value FnToStringOrNull(const Value* a, size_t, FunctionContext&) { return OrNull<ConvertToString>(a); }
+Value FnToIntegerOrNull(const Value* a, size_t, FunctionContext&) { return OrNull<ConvertToInteger>(a); }
+Value FnToFloatOrNull(const Value* a, size_t, FunctionContext&) { return OrNull<ConvertToFloat>(a); }
+Value FnToBooleanOrNull(const Value* a, size_t, FunctionContext&) { return OrNull<ConvertToBoolean>(a); }
+Value FnToStringList(const Value* a, size_t, FunctionContext&) { return ListOf<ConvertToString>("toStringList", a); }
+Value FnToIntegerList(const Value* a, size_t, FunctionContext&) {
+  return ListOf<ConvertToInteger>("toIntegerList", a);
+}
+Value FnToFloatList(const Value* a, size_t, FunctionContext&) { return ListOf<ConvertToFloat>("toFloatList", a); }
+Value FnToBooleanList(const Value* a, size_t, FunctionContext&) {
+  return ListOf<ConvertToBoolean>("toBooleanList", a);
+}
+
+constexpr ScalarFunctionDef kDefs[] = {
+    {"toString", 1, 1, FnToString, true},
+    {"toInteger", 1, 1, FnToInteger, true},
+    {"toFloat", 1, 1, FnToFloat, true},
+    {"toBoolean", 1, 1, FnToBoolean, true},
+    {"toStringOrNull", 1, 1, FnToStringOrNull, true},
+    {"toIntegerOrNull", 1, 1, FnToIntegerOrNull, true},
+    {"toFloatOrNull", 1, 1, FnToFloatOrNull, true},
+    {"toBooleanOrNull", 1, 1, FnToBooleanOrNull, true},
+    {"toStringList", 1, 1, FnToStringList, true},
+    {"toIntegerList", 1, 1, FnToIntegerList, true},
+    {"toFloatList", 1, 1, FnToFloatList, true},
+    {"toBooleanList", 1, 1, FnToBooleanList, true},
+};
+
+}  // namespace
+
+std::span<const ScalarFunctionDef> ConversionFunctions() { return kDefs; }
+
+}  // namespace trendgraph::query::internal
