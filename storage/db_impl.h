@@ -1,0 +1,164 @@
+// Internal: the RocksDB implementation of graph_store.h. Only storage/*.cc
+// include this file.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/graph_store.h"
+#include "storage/key_codec.h"
+
+namespace trendgraph::storage::internal {
+
+// Maps a RocksDB status to ours; `context` names what was being done.
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+// Node/rel counts and id allocators of one graph at one commit. Immutable once
+// published; a Snapshot shares the one that matches its RocksDB snapshot.
+struct Counters {
+  uint64_t nodes = 0;
+  uint64_t rels = 0;
+  uint64_t next_node = 0;
+  uint64_t next_rel = 0;
+  std::unordered_map<LabelId, uint64_t> by_label;
+  std::unordered_map<TypeId, uint64_t> by_type;
+};
+
+// One token dictionary (labels, types or property keys): dense ids from 0.
+struct TokenTable {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, uint32_t> ids;
+  std::optional<uint32_t> Find(std::string_view name) const {
+    auto it = ids.find(std::string(name));
+    if (it == ids.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+class DatabaseImpl;
+
+// Thread-safe. Shared by the Database catalogue and every holder (snapshots,
+// transactions, callers of GetGraph).
+class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphImpl> {
+ public:
+  GraphImpl(DatabaseImpl* db, std::string name, uint32_t id);
+
+  // Reads tokens, counters and index definitions of an existing graph.
+  Status Load();
+
+  const std::string& name() const override { return name_; }
+  std::unique_ptr<Snapshot> NewSnapshot() override;
+  std::unique_ptr<WriteTxn> BeginWrite() override;
+  std::optional<LabelId> FindLabel(std::string_view name) const override;
+  std::optional<TypeId> FindType(std::string_view name) const override;
+  std::optional<PropKeyId> FindPropKey(std::string_view name) const override;
+  std::string LabelName(LabelId id) const override;
+  std::string TypeName(TypeId id) const override;
+  std::string PropKeyName(PropKeyId id) const override;
+  std::vector<std::string> Labels() const override;
+  std::vector<std::string> Types() const override;
+  std::vector<std::string> PropKeys() const override;
+  Status CreateUniqueIndex(std::string_view label, std::string_view key) override;
+  Status CreatePropertyIndex(std::string_view label, std::string_view key) override;
+  Status DropIndex(std::string_view label, std::string_view key) override;
+  std::vector<IndexInfo> Indexes() const override;
+  std::optional<IndexInfo> FindIndex(LabelId label, PropKeyId key) const override;
+  GraphCounts Counts() const override;
+
+  // ---- internal ----
+  DatabaseImpl* db() const { return db_; }
+  rocksdb::DB* rdb() const;
+  uint32_t id() const { return id_; }
+  bool dropped() const { return dropped_.load(std::memory_order_acquire); }
+
+  // The one-writer rule: blocks until no other writer holds the graph.
+  void AcquireWriter();
+  void ReleaseWriter();
+
+  // Committed state for a new transaction (called with the writer held).
+  std::shared_ptr<const Counters> counters() const;
+  uint32_t TokenCount(keys::TokenKind kind) const;
+  std::optional<uint32_t> FindToken(keys::TokenKind kind, std::string_view name) const;
+
+  // Writes `batch` and publishes the new in-memory state only if the write
+  // succeeded, atomically with respect to NewSnapshot().
+  struct Publish {
+    std::shared_ptr<const Counters> counters;
+    std::vector<std::string> new_tokens[3];  // by TokenKind, appended in id order
+    std::vector<IndexInfo> indexes;          // the full new list
+    bool indexes_changed = false;
+  };
+  Status CommitBatch(rocksdb::WriteBatch* batch, Publish publish);
+
+  // Called by DropGraph with the writer held: the graph becomes empty and
+  // refuses commits.
+  void MarkDropped();
+
+ private:
+  const TokenTable& Table(keys::TokenKind kind) const { return tokens_[static_cast<int>(kind)]; }
+  Status CreateIndex(std::string_view label, std::string_view key, IndexInfo::Kind kind);
+
+  DatabaseImpl* const db_;
+  const std::string name_;
+  const uint32_t id_;
+  std::atomic<bool> dropped_{false};
+
+  // Guards tokens_ and indexes_.
+  mutable std::shared_mutex meta_mu_;
+  TokenTable tokens_[3];
+  std::vector<IndexInfo> indexes_;
+
+  // Guards counters_ and orders commits against snapshot creation.
+  mutable std::mutex publish_mu_;
+  std::shared_ptr<const Counters> counters_;
+
+  std::mutex writer_mu_;
+  std::condition_variable writer_cv_;
+  bool writer_active_ = false;
+};
+
+class DatabaseImpl final : public Database {
+ public:
+  DatabaseImpl(const Options& options, rocksdb::DB* db, int lock_fd);
+  ~DatabaseImpl() override;
+
+  // Reads the catalogue (or creates the default graph in a new database).
+  Status Init(bool fresh);
+
+  Status CreateGraph(std::string_view name) override;
+  Status DropGraph(std::string_view name) override;
+  std::vector<std::string> ListGraphs() const override;
+  Status GetGraph(std::string_view name, std::shared_ptr<Graph>* out) override;
+  Status Backup(const std::string& dir) override;
+  Status Flush() override;
+  DatabaseStats Stats() const override;
+  const Options& options() const override { return options_; }
+
+  rocksdb::DB* rdb() const { return db_.get(); }
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+
+ private:
+  // Creates the catalogue entry and graph object; catalogue_mu_ held.
+  Status CreateGraphLocked(std::string_view name);
+
+  Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  int lock_fd_;
+  rocksdb::WriteOptions write_options_;
+
+  mutable std::mutex catalogue_mu_;
+  std::map<std::string, std::shared_ptr<GraphImpl>, std::less<>> graphs_;
+  uint32_t next_graph_id_ = 1;
+};
+
+}  // namespace trendgraph::storage::internal

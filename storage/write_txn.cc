@@ -1,0 +1,522 @@
+#include "storage/write_txn.h"
+
+#include <algorithm>
+
+namespace trendgraph::storage::internal {
+
+namespace {
+
+// Sorted by key, last assignment wins, nulls dropped (the record format
+// stores no nulls).
+Status NormalizeProperties(Properties* props) {
+  std::stable_sort(props->begin(), props->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Properties out;
+  out.reserve(props->size());
+  for (auto& p : *props) {
+    if (!p.second.IsStorable())
+      return Status::InvalidArgument("property " + std::to_string(p.first) + ": a " +
+                                     Value::TypeName(p.second.type()) + " value cannot be stored");
+    if (!out.empty() && out.back().first == p.first)
+      out.back().second = std::move(p.second);
+    else
+      out.push_back(std::move(p));
+  }
+  std::erase_if(out, [](const auto& p) { return p.second.is_null(); });
+  *props = std::move(out);
+  return Status::OK();
+}
+
+const Value* FindProp(const Properties& props, PropKeyId key) {
+  auto it = std::lower_bound(props.begin(), props.end(), key, [](const auto& p, PropKeyId k) { return p.first < k; });
+  return it != props.end() && it->first == key ? &it->second : nullptr;
+}
+
+std::string U64Value(uint64_t v) {
+  std::string s;
+  keys::PutU64BE(&s, v);
+  return s;
+}
+
+}  // namespace
+
+WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph)
+    : ReaderImpl(std::move(graph)), db_(graph_->rdb()), batch_(rocksdb::BytewiseComparator(), 0, true) {
+  graph_->AcquireWriter();
+  counters_ = *graph_->counters();
+  for (int k = 0; k < 3; ++k) committed_tokens_[k] = graph_->TokenCount(static_cast<keys::TokenKind>(k));
+  indexes_ = graph_->Indexes();
+  RebuildIndexMap();
+}
+
+WriteTxnImpl::~WriteTxnImpl() {
+  if (!done_) graph_->ReleaseWriter();
+}
+
+rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
+  return batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+}
+
+rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
+  return batch_.NewIteratorWithBase(db_->DefaultColumnFamily(), db_->NewIterator(ro), &ro);
+}
+
+uint64_t WriteTxnImpl::NodeCountByLabel(LabelId label) {
+  auto it = counters_.by_label.find(label);
+  return it == counters_.by_label.end() ? 0 : it->second;
+}
+
+uint64_t WriteTxnImpl::RelCountByType(TypeId type) {
+  auto it = counters_.by_type.find(type);
+  return it == counters_.by_type.end() ? 0 : it->second;
+}
+
+bool WriteTxnImpl::NodeExists(NodeId id) {
+  if (known_nodes_.count(id)) return true;
+  rocksdb::PinnableSlice v;
+  if (!RawGet(keys::NodeKey(g_, id), &v).ok()) return false;
+  known_nodes_.insert(id);
+  return true;
+}
+
+// ---- tokens ----
+
+uint32_t WriteTxnImpl::GetOrCreateToken(keys::TokenKind kind, std::string_view name) {
+  int k = static_cast<int>(kind);
+  if (auto id = graph_->FindToken(kind, name)) return *id;
+  std::string key(name);
+  auto it = new_token_ids_[k].find(key);
+  if (it != new_token_ids_[k].end()) return it->second;
+  uint32_t id = committed_tokens_[k] + static_cast<uint32_t>(new_tokens_[k].size());
+  // Tokens are written even if the txn later fails a check; they are harmless
+  // and only reach disk with a successful commit.
+  batch_.Put(keys::TokenNameKey(g_, kind, id), key);
+  batch_.Put(keys::TokenIdKey(g_, kind, name), U64Value(id).substr(4));
+  new_tokens_[k].push_back(key);
+  new_token_ids_[k].emplace(std::move(key), id);
+  return id;
+}
+
+LabelId WriteTxnImpl::GetOrCreateLabel(std::string_view name) { return GetOrCreateToken(keys::TokenKind::kLabel, name); }
+TypeId WriteTxnImpl::GetOrCreateType(std::string_view name) { return GetOrCreateToken(keys::TokenKind::kType, name); }
+PropKeyId WriteTxnImpl::GetOrCreatePropKey(std::string_view name) {
+  return GetOrCreateToken(keys::TokenKind::kPropKey, name);
+}
+
+// ---- helpers ----
+
+Status WriteTxnImpl::CheckOpen() const {
+  if (done_) return Status::Aborted("the transaction has already been committed or aborted");
+  return Status::OK();
+}
+
+Status WriteTxnImpl::Violation(std::string msg) {
+  poisoned_ = Status::ConstraintViolation(msg);
+  return poisoned_;
+}
+
+void WriteTxnImpl::RebuildIndexMap() {
+  indexes_by_label_.clear();
+  for (const IndexInfo& i : indexes_) indexes_by_label_[i.label].push_back(i);
+}
+
+Status WriteTxnImpl::CheckUniqueOne(NodeId self, LabelId label, PropKeyId key, const Value& value) {
+  std::string k = keys::IndexPrefix(g_, keys::Tag::kUnique, label, key);
+  TG_RETURN_IF_ERROR(keys::EncodeOrdered(value, &k));
+  rocksdb::PinnableSlice v;
+  rocksdb::Status s = RawGet(k, &v);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s, "unique index check");
+  NodeId holder = v.size() == 8 ? keys::GetU64BE(v.data()) : 0;
+  if (holder == self) return Status::OK();
+  return Violation("node " + std::to_string(holder) + " already has label " + graph_->LabelName(label) +
+                   " and property " + graph_->PropKeyName(key) + " = " + value.DebugString());
+}
+
+Status WriteTxnImpl::CheckUnique(NodeId self, const std::vector<LabelId>& labels, const Properties& props) {
+  for (LabelId label : labels) {
+    auto it = indexes_by_label_.find(label);
+    if (it == indexes_by_label_.end()) continue;
+    for (const IndexInfo& index : it->second) {
+      if (index.kind != IndexInfo::Kind::kUnique) continue;
+      if (const Value* v = FindProp(props, index.key)) TG_RETURN_IF_ERROR(CheckUniqueOne(self, label, index.key, *v));
+    }
+  }
+  return Status::OK();
+}
+
+Status WriteTxnImpl::IndexEntry(NodeId id, const IndexInfo& index, const Value& value, bool put) {
+  bool unique = index.kind == IndexInfo::Kind::kUnique;
+  std::string k = keys::IndexPrefix(g_, unique ? keys::Tag::kUnique : keys::Tag::kPropIndex, index.label, index.key);
+  TG_RETURN_IF_ERROR(keys::EncodeOrdered(value, &k));
+  if (!unique) keys::PutU64BE(&k, id);
+  if (put)
+    batch_.Put(k, unique ? U64Value(id) : std::string());
+  else
+    batch_.Delete(k);
+  return Status::OK();
+}
+
+Status WriteTxnImpl::PutIndexEntries(NodeId id, const std::vector<LabelId>& labels, const Properties& props) {
+  for (LabelId label : labels) {
+    auto it = indexes_by_label_.find(label);
+    if (it == indexes_by_label_.end()) continue;
+    for (const IndexInfo& index : it->second)
+      if (const Value* v = FindProp(props, index.key)) TG_RETURN_IF_ERROR(IndexEntry(id, index, *v, true));
+  }
+  return Status::OK();
+}
+
+void WriteTxnImpl::DeleteIndexEntries(NodeId id, const std::vector<LabelId>& labels, const Properties& props) {
+  for (LabelId label : labels) {
+    auto it = indexes_by_label_.find(label);
+    if (it == indexes_by_label_.end()) continue;
+    for (const IndexInfo& index : it->second)
+      if (const Value* v = FindProp(props, index.key)) (void)IndexEntry(id, index, *v, false);  // stored => encodable
+  }
+}
+
+Status WriteTxnImpl::ReadNode(NodeId id, NodeRecord* out) { return GetNode(id, out); }
+
+Status WriteTxnImpl::WriteNode(const NodeRecord& rec) {
+  std::string v;
+  TG_RETURN_IF_ERROR(keys::EncodeNodeRecord(rec.labels, rec.props, &v));
+  batch_.Put(keys::NodeKey(g_, rec.id), v);
+  return Status::OK();
+}
+
+void WriteTxnImpl::AddLabelCount(LabelId label, int64_t delta) {
+  counters_.by_label[label] += static_cast<uint64_t>(delta);
+  touched_labels_.insert(label);
+}
+
+void WriteTxnImpl::AddTypeCount(TypeId type, int64_t delta) {
+  counters_.by_type[type] += static_cast<uint64_t>(delta);
+  touched_types_.insert(type);
+}
+
+// ---- nodes ----
+
+Result<NodeId> WriteTxnImpl::CreateNode(std::vector<LabelId> labels, Properties props) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  TG_RETURN_IF_ERROR(NormalizeProperties(&props));
+  NodeId id = counters_.next_node;
+  TG_RETURN_IF_ERROR(CheckUnique(id, labels, props));
+  std::string v;
+  TG_RETURN_IF_ERROR(keys::EncodeNodeRecord(labels, props, &v));
+  ++counters_.next_node;
+  ++counters_.nodes;
+  batch_.Put(keys::NodeKey(g_, id), v);
+  for (LabelId l : labels) {
+    batch_.Put(keys::LabelKey(g_, l, id), rocksdb::Slice());
+    AddLabelCount(l, 1);
+  }
+  TG_RETURN_IF_ERROR(PutIndexEntries(id, labels, props));
+  known_nodes_.insert(id);
+  return id;
+}
+
+Status WriteTxnImpl::SetNodeProperty(NodeId id, PropKeyId key, const Value& value) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  if (!value.IsStorable())
+    return Status::InvalidArgument(std::string("a ") + Value::TypeName(value.type()) + " value cannot be stored");
+  NodeRecord rec;
+  TG_RETURN_IF_ERROR(ReadNode(id, &rec));
+  auto it = std::lower_bound(rec.props.begin(), rec.props.end(), key,
+                             [](const auto& p, PropKeyId k) { return p.first < k; });
+  bool present = it != rec.props.end() && it->first == key;
+  if (!present && value.is_null()) return Status::OK();
+  if (present && it->second.Identical(value)) return Status::OK();
+  // Check every unique index first so a violation leaves the batch untouched.
+  if (!value.is_null()) {
+    for (LabelId label : rec.labels) {
+      auto idx = indexes_by_label_.find(label);
+      if (idx == indexes_by_label_.end()) continue;
+      for (const IndexInfo& index : idx->second)
+        if (index.key == key && index.kind == IndexInfo::Kind::kUnique)
+          TG_RETURN_IF_ERROR(CheckUniqueOne(id, label, key, value));
+    }
+  }
+  for (LabelId label : rec.labels) {
+    auto idx = indexes_by_label_.find(label);
+    if (idx == indexes_by_label_.end()) continue;
+    for (const IndexInfo& index : idx->second) {
+      if (index.key != key) continue;
+      if (present) TG_RETURN_IF_ERROR(IndexEntry(id, index, it->second, false));
+      if (!value.is_null()) TG_RETURN_IF_ERROR(IndexEntry(id, index, value, true));
+    }
+  }
+  if (value.is_null())
+    rec.props.erase(it);
+  else if (present)
+    it->second = value;
+  else
+    rec.props.insert(it, {key, value});
+  return WriteNode(rec);
+}
+
+Status WriteTxnImpl::AddLabel(NodeId id, LabelId label) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  NodeRecord rec;
+  TG_RETURN_IF_ERROR(ReadNode(id, &rec));
+  auto it = std::lower_bound(rec.labels.begin(), rec.labels.end(), label);
+  if (it != rec.labels.end() && *it == label) return Status::OK();
+  std::vector<LabelId> one{label};
+  TG_RETURN_IF_ERROR(CheckUnique(id, one, rec.props));
+  rec.labels.insert(it, label);
+  TG_RETURN_IF_ERROR(WriteNode(rec));
+  batch_.Put(keys::LabelKey(g_, label, id), rocksdb::Slice());
+  AddLabelCount(label, 1);
+  return PutIndexEntries(id, one, rec.props);
+}
+
+Status WriteTxnImpl::RemoveLabel(NodeId id, LabelId label) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  NodeRecord rec;
+  TG_RETURN_IF_ERROR(ReadNode(id, &rec));
+  auto it = std::lower_bound(rec.labels.begin(), rec.labels.end(), label);
+  if (it == rec.labels.end() || *it != label) return Status::OK();
+  rec.labels.erase(it);
+  TG_RETURN_IF_ERROR(WriteNode(rec));
+  batch_.Delete(keys::LabelKey(g_, label, id));
+  AddLabelCount(label, -1);
+  DeleteIndexEntries(id, {label}, rec.props);
+  return Status::OK();
+}
+
+Status WriteTxnImpl::DeleteNode(NodeId id, bool detach) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  NodeRecord rec;
+  TG_RETURN_IF_ERROR(ReadNode(id, &rec));
+  // Collect first: the batch must not change under a live iterator.
+  std::vector<RelId> rels;
+  for (Direction dir : {Direction::kOut, Direction::kIn}) {
+    auto it = Adjacency(id, dir, std::nullopt);
+    for (; it->Valid(); it->Next()) rels.push_back(it->entry().rel);
+    TG_RETURN_IF_ERROR(it->status());
+  }
+  std::sort(rels.begin(), rels.end());
+  rels.erase(std::unique(rels.begin(), rels.end()), rels.end());  // self-loops appear twice
+  if (!rels.empty() && !detach)
+    return Violation("cannot delete node " + std::to_string(id) + ": it still has " + std::to_string(rels.size()) +
+                     " relationship(s); use DETACH DELETE");
+  for (RelId r : rels) {
+    RelRecord rel;
+    TG_RETURN_IF_ERROR(GetRel(r, &rel));
+    TG_RETURN_IF_ERROR(DeleteRelInternal(r, rel));
+  }
+  batch_.Delete(keys::NodeKey(g_, id));
+  for (LabelId l : rec.labels) {
+    batch_.Delete(keys::LabelKey(g_, l, id));
+    AddLabelCount(l, -1);
+  }
+  DeleteIndexEntries(id, rec.labels, rec.props);
+  --counters_.nodes;
+  known_nodes_.erase(id);
+  return Status::OK();
+}
+
+// ---- relationships ----
+
+Result<RelId> WriteTxnImpl::CreateRel(TypeId type, NodeId start, NodeId end, Properties props) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  TG_RETURN_IF_ERROR(NormalizeProperties(&props));
+  if (!NodeExists(start)) return Status::NotFound("start node " + std::to_string(start) + " does not exist");
+  if (!NodeExists(end)) return Status::NotFound("end node " + std::to_string(end) + " does not exist");
+  std::string v;
+  TG_RETURN_IF_ERROR(keys::EncodeRelRecord(type, start, end, props, &v));
+  RelId id = counters_.next_rel++;
+  ++counters_.rels;
+  batch_.Put(keys::RelKey(g_, id), v);
+  batch_.Put(keys::AdjKey(g_, start, Direction::kOut, type, end, id), rocksdb::Slice());
+  batch_.Put(keys::AdjKey(g_, end, Direction::kIn, type, start, id), rocksdb::Slice());
+  batch_.Put(keys::TypeKey(g_, type, id), rocksdb::Slice());
+  AddTypeCount(type, 1);
+  return id;
+}
+
+Status WriteTxnImpl::SetRelProperty(RelId id, PropKeyId key, const Value& value) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  if (!value.IsStorable())
+    return Status::InvalidArgument(std::string("a ") + Value::TypeName(value.type()) + " value cannot be stored");
+  RelRecord rec;
+  TG_RETURN_IF_ERROR(GetRel(id, &rec));
+  auto it = std::lower_bound(rec.props.begin(), rec.props.end(), key,
+                             [](const auto& p, PropKeyId k) { return p.first < k; });
+  bool present = it != rec.props.end() && it->first == key;
+  if (value.is_null()) {
+    if (!present) return Status::OK();
+    rec.props.erase(it);
+  } else if (present) {
+    it->second = value;
+  } else {
+    rec.props.insert(it, {key, value});
+  }
+  std::string v;
+  TG_RETURN_IF_ERROR(keys::EncodeRelRecord(rec.type, rec.start, rec.end, rec.props, &v));
+  batch_.Put(keys::RelKey(g_, id), v);
+  return Status::OK();
+}
+
+Status WriteTxnImpl::DeleteRelInternal(RelId id, const RelRecord& rec) {
+  batch_.Delete(keys::RelKey(g_, id));
+  batch_.Delete(keys::AdjKey(g_, rec.start, Direction::kOut, rec.type, rec.end, id));
+  batch_.Delete(keys::AdjKey(g_, rec.end, Direction::kIn, rec.type, rec.start, id));
+  batch_.Delete(keys::TypeKey(g_, rec.type, id));
+  --counters_.rels;
+  AddTypeCount(rec.type, -1);
+  return Status::OK();
+}
+
+Status WriteTxnImpl::DeleteRel(RelId id) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  RelRecord rec;
+  TG_RETURN_IF_ERROR(GetRel(id, &rec));
+  return DeleteRelInternal(id, rec);
+}
+
+// ---- merge ----
+
+Result<NodeId> WriteTxnImpl::MergeNodeByKey(LabelId label, PropKeyId key, const Value& value, bool* created) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  if (value.is_null()) return Status::InvalidArgument("cannot merge on a null key value");
+  std::string want;
+  TG_RETURN_IF_ERROR(keys::EncodeOrdered(value, &want));
+  const IndexInfo* index = FindCurrentIndex(label, key);
+  if (index != nullptr && index->kind == IndexInfo::Kind::kUnique) {
+    NodeId id = 0;
+    Status s = LookupUnique(label, key, value, &id);
+    if (s.ok()) {
+      if (created) *created = false;
+      return id;
+    }
+    if (!s.IsNotFound()) return s;
+  } else if (index != nullptr) {
+    auto it = IndexSeek(label, key, value);
+    if (it->Valid()) {
+      if (created) *created = false;
+      return it->id();
+    }
+    TG_RETURN_IF_ERROR(it->status());
+  } else {
+    // No index: scan the label, comparing as the index would (1 == 1.0).
+    auto it = ScanLabel(label);
+    for (; it->Valid(); it->Next()) {
+      Value v;
+      TG_RETURN_IF_ERROR(GetNodeProperty(it->id(), key, &v));
+      std::string have;
+      if (!v.is_null() && keys::EncodeOrdered(v, &have).ok() && have == want) {
+        if (created) *created = false;
+        return it->id();
+      }
+    }
+    TG_RETURN_IF_ERROR(it->status());
+  }
+  Result<NodeId> id = CreateNode({label}, {{key, value}});
+  if (id.ok() && created) *created = true;
+  return id;
+}
+
+// ---- schema ----
+
+Status WriteTxnImpl::BuildIndex(LabelId label, PropKeyId key, IndexInfo::Kind kind) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  for (const IndexInfo& i : indexes_) {
+    if (i.label != label || i.key != key) continue;
+    if (i.kind == kind) return Status::OK();
+    return Status::AlreadyExists(std::string("a ") + (i.kind == IndexInfo::Kind::kUnique ? "unique" : "property") +
+                                 " index already exists on (" + graph_->LabelName(label) + ", " +
+                                 graph_->PropKeyName(key) + ")");
+  }
+  IndexInfo info;
+  info.kind = kind;
+  info.label = label;
+  info.key = key;
+  indexes_.push_back(info);
+  indexes_changed_ = true;
+  RebuildIndexMap();
+  batch_.Put(keys::IndexDefKey(g_, label, key), std::string(1, static_cast<char>(kind)));
+  std::vector<NodeId> ids;
+  {
+    auto it = ScanLabel(label);
+    for (; it->Valid(); it->Next()) ids.push_back(it->id());
+    TG_RETURN_IF_ERROR(it->status());
+  }
+  for (NodeId id : ids) {
+    Value v;
+    TG_RETURN_IF_ERROR(GetNodeProperty(id, key, &v));
+    if (v.is_null()) continue;
+    if (kind == IndexInfo::Kind::kUnique) TG_RETURN_IF_ERROR(CheckUniqueOne(id, label, key, v));
+    TG_RETURN_IF_ERROR(IndexEntry(id, info, v, true));
+  }
+  return Status::OK();
+}
+
+Status WriteTxnImpl::RemoveIndex(LabelId label, PropKeyId key) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  auto found = std::find_if(indexes_.begin(), indexes_.end(),
+                            [&](const IndexInfo& i) { return i.label == label && i.key == key; });
+  if (found == indexes_.end())
+    return Status::NotFound("no index on (" + graph_->LabelName(label) + ", " + graph_->PropKeyName(key) + ")");
+  bool unique = found->kind == IndexInfo::Kind::kUnique;
+  indexes_.erase(found);
+  indexes_changed_ = true;
+  RebuildIndexMap();
+  batch_.Delete(keys::IndexDefKey(g_, label, key));
+  std::string prefix = keys::IndexPrefix(g_, unique ? keys::Tag::kUnique : keys::Tag::kPropIndex, label, key);
+  std::vector<std::string> doomed;
+  {
+    BoundedScan scan(this, prefix, keys::PrefixSuccessor(prefix), false);
+    for (; scan.Valid(); scan.Next()) doomed.push_back(scan.key().ToString());
+    TG_RETURN_IF_ERROR(scan.status());
+  }
+  for (const std::string& k : doomed) batch_.Delete(k);
+  return Status::OK();
+}
+
+// ---- commit ----
+
+Status WriteTxnImpl::Commit() {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  done_ = true;
+  struct Release {
+    GraphImpl* g;
+    ~Release() { g->ReleaseWriter(); }
+  } release{graph_.get()};
+  if (!poisoned_.ok()) return poisoned_;
+  // Counters are written as absolute values: replaying the WAL or reading
+  // after a crash never double-counts.
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNodes), U64Value(counters_.nodes));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kRels), U64Value(counters_.rels));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextNode), U64Value(counters_.next_node));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextRel), U64Value(counters_.next_rel));
+  for (LabelId l : touched_labels_) {
+    uint64_t n = counters_.by_label[l];
+    std::string k = keys::CounterKey(g_, keys::CounterKind::kLabel, l);
+    if (n == 0) {
+      batch_.Delete(k);
+      counters_.by_label.erase(l);
+    } else {
+      batch_.Put(k, U64Value(n));
+    }
+  }
+  for (TypeId t : touched_types_) {
+    uint64_t n = counters_.by_type[t];
+    std::string k = keys::CounterKey(g_, keys::CounterKind::kType, t);
+    if (n == 0) {
+      batch_.Delete(k);
+      counters_.by_type.erase(t);
+    } else {
+      batch_.Put(k, U64Value(n));
+    }
+  }
+  GraphImpl::Publish publish;
+  publish.counters = std::make_shared<const Counters>(std::move(counters_));
+  for (int k = 0; k < 3; ++k) publish.new_tokens[k] = std::move(new_tokens_[k]);
+  publish.indexes_changed = indexes_changed_;
+  if (indexes_changed_) publish.indexes = indexes_;
+  return graph_->CommitBatch(batch_.GetWriteBatch(), std::move(publish));
+}
+
+}  // namespace trendgraph::storage::internal
