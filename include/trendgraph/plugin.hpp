@@ -366,9 +366,10 @@ struct NodeFact {
   NodeHandle handle = 0;
   std::string_view label;
   std::string_view key_name;
-  ValueView key;
+  tg_value key_value{};
   const tg_property* props = nullptr;
   size_t prop_count = 0;
+  ValueView key() const { return ValueView(&key_value); }
   ValueView Property(std::string_view name) const {
     for (size_t i = 0; i < prop_count; ++i)
       if (ToView(props[i].key) == name) return ValueView(&props[i].value);
@@ -407,8 +408,7 @@ class Document : public Facts {
     out.handle = f.handle;
     out.label = ToView(f.label);
     out.key_name = ToView(f.key_name);
-    key_storage_ = f.key;
-    out.key = ValueView(&key_storage_);
+    out.key_value = f.key;
     out.props = f.props;
     out.prop_count = static_cast<size_t>(f.prop_count);
     return out;
@@ -433,9 +433,6 @@ class Document : public Facts {
     out.prop_count = static_cast<size_t>(f.prop_count);
     return out;
   }
-
- private:
-  mutable tg_value key_storage_{};
 };
 
 // ---------------------------------------------------------------------------

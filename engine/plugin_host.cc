@@ -1,0 +1,634 @@
+#include "engine/plugin_host.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "engine/ingest_apply.h"
+#include "engine/ingest_facts.h"
+#include "engine/plugin_abi.h"
+
+namespace trendgraph::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string_view View(tg_string s) { return s.data ? std::string_view(s.data, s.len) : std::string_view(); }
+
+std::string AbiString(uint32_t v) { return std::to_string(TG_ABI_MAJOR(v)) + "." + std::to_string(TG_ABI_MINOR(v)); }
+
+// The labels whose key the host indexes from the first ingest on.
+constexpr const char* kNameKeyedLabels[] = {"Keyword", "Theme",    "Signal",   "Behavior", "Technology",
+                                            "Issue",   "Concern",  "Provider", "Topic",    "PolicyActor"};
+
+const char* TypeName(uint32_t t) {
+  switch (t) {
+    case TG_TYPE_ANY: return "ANY";
+    case TG_TYPE_STRING: return "STRING";
+    case TG_TYPE_INTEGER: return "INTEGER";
+    case TG_TYPE_FLOAT: return "FLOAT";
+    case TG_TYPE_NUMBER: return "NUMBER";
+    case TG_TYPE_BOOLEAN: return "BOOLEAN";
+    case TG_TYPE_MAP: return "MAP";
+    case TG_TYPE_LIST: return "LIST";
+    case TG_TYPE_DATE: return "DATE";
+    case TG_TYPE_NODE: return "NODE";
+    case TG_TYPE_RELATIONSHIP: return "RELATIONSHIP";
+  }
+  return nullptr;
+}
+
+bool ValidPluginName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// 64-bit content hash (MurmurHash64A): fast on long inputs, stable across
+// platforms of the same endianness; used only to detect unchanged documents.
+uint64_t ContentHash(std::string_view data) {
+  const uint64_t m = 0xc6a4a7935bd1e995ull;
+  const int r = 47;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (data.size() * m);
+  const char* p = data.data();
+  size_t n = data.size() / 8;
+  for (size_t i = 0; i < n; ++i, p += 8) {
+    uint64_t k;
+    std::memcpy(&k, p, 8);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  size_t rest = data.size() & 7;
+  if (rest) {
+    uint64_t k = 0;
+    std::memcpy(&k, p, rest);
+    h ^= k;
+    h *= m;
+  }
+  h ^= h >> r;
+  h *= m;
+  h ^= h >> r;
+  return h;
+}
+
+std::string Hex64(uint64_t v) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kDigits[v & 15];
+  return out;
+}
+
+std::string NowIso() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Checks an argument against its declared type; converts where Cypher would
+// (an integer for a FLOAT, an ISO string for a DATE).
+std::optional<std::string> CheckArgument(uint32_t type, Value* v) {
+  if (v->is_null() || type == TG_TYPE_ANY) return std::nullopt;
+  switch (type) {
+    case TG_TYPE_STRING: if (v->is_string()) return std::nullopt; break;
+    case TG_TYPE_INTEGER: if (v->is_int()) return std::nullopt; break;
+    case TG_TYPE_FLOAT:
+      if (v->is_int()) *v = Value(static_cast<double>(v->as_int()));
+      if (v->is_double()) return std::nullopt;
+      break;
+    case TG_TYPE_NUMBER: if (v->is_number()) return std::nullopt; break;
+    case TG_TYPE_BOOLEAN: if (v->is_bool()) return std::nullopt; break;
+    case TG_TYPE_MAP: if (v->is_map()) return std::nullopt; break;
+    case TG_TYPE_LIST: if (v->is_list()) return std::nullopt; break;
+    case TG_TYPE_DATE: {
+      if (v->is_date()) return std::nullopt;
+      Date d;
+      if (v->is_string() && ParseIsoDate(v->as_string(), &d)) {
+        *v = Value(d);
+        return std::nullopt;
+      }
+      break;
+    }
+    case TG_TYPE_NODE: if (v->is_node()) return std::nullopt; break;
+    case TG_TYPE_RELATIONSHIP: if (v->is_rel()) return std::nullopt; break;
+  }
+  return std::string("expected ") + TypeName(type) + ", got " + Value::TypeName(v->type());
+}
+
+struct PluginRecord {
+  std::string path;
+  std::string name;
+  std::string version;
+  std::string description;
+  uint32_t abi_version = 0;
+  uint32_t kinds = 0;
+  void* dl = nullptr;
+  tg_plugin_descriptor desc{};
+  std::vector<query::ProcedureSignature> procedures;
+
+  bool is_source() const { return kinds & TG_KIND_SOURCE; }
+  bool is_enricher() const { return kinds & TG_KIND_ENRICHER; }
+  std::string KindString() const {
+    std::string k;
+    auto add = [&](const char* s) { k += k.empty() ? s : std::string(",") + s; };
+    if (kinds & TG_KIND_SOURCE) add("source");
+    if (kinds & TG_KIND_ENRICHER) add("enricher");
+    if (kinds & TG_KIND_MODEL) add("model");
+    return k;
+  }
+  void Unload() {
+    if (desc.destroy) {
+      try {
+        desc.destroy(desc.state);
+      } catch (...) {
+      }
+      desc.destroy = nullptr;
+    }
+    if (dl) dlclose(dl);
+    dl = nullptr;
+  }
+};
+
+tg_context MakeContext(const PluginRecord& p) {
+  tg_context ctx;
+  ctx.plugin_name = p.name;
+  ctx.plugin_path = p.path;
+  return ctx;
+}
+
+}  // namespace
+
+struct PluginHost::Impl {
+  query::ProcedureRegistry* procedures = nullptr;
+  mutable std::mutex mu;
+  std::vector<std::unique_ptr<PluginRecord>> plugins;
+  std::map<std::string, std::unique_ptr<PendingTargets>, std::less<>> pending;
+
+  PendingTargets* PendingFor(storage::Graph& graph) {
+    std::lock_guard lock(mu);
+    auto& p = pending[graph.name()];
+    if (!p) p = std::make_unique<PendingTargets>();
+    return p.get();
+  }
+
+  Status Validate(PluginRecord& rec);
+  Status RegisterProcedures(PluginRecord& rec);
+  query::ProcedureFn MakeProcedure(PluginRecord* rec, const tg_procedure_def* def, query::ProcedureSignature sig);
+  void IngestOne(storage::Graph& graph, PluginRecord* fixed_source, const std::vector<PluginRecord*>& sources,
+                 const std::vector<PluginRecord*>& enrichers, PendingTargets* pending, const IngestDocument& doc,
+                 const std::string& now, IngestDocReport* report);
+};
+
+PluginHost::PluginHost(query::ProcedureRegistry* procedures) : impl_(std::make_unique<Impl>()) {
+  impl_->procedures = procedures;
+}
+
+PluginHost::~PluginHost() {
+  for (auto it = impl_->plugins.rbegin(); it != impl_->plugins.rend(); ++it) (*it)->Unload();
+}
+
+std::string PluginHost::DefaultPluginDir() {
+  std::error_code ec;
+  if (fs::is_directory(TRENDGRAPH_DEFAULT_PLUGIN_DIR, ec)) return TRENDGRAPH_DEFAULT_PLUGIN_DIR;
+  return TRENDGRAPH_INSTALLED_PLUGIN_DIR;
+}
+
+Status PluginHost::Impl::Validate(PluginRecord& rec) {
+  const tg_plugin_descriptor& d = rec.desc;
+  const std::string& path = rec.path;
+  if (TG_ABI_MAJOR(d.abi_version) != TG_ABI_VERSION_MAJOR || TG_ABI_MINOR(d.abi_version) > TG_ABI_VERSION_MINOR)
+    return Status::VersionMismatch("plugin " + path + " needs plugin ABI " + AbiString(d.abi_version) +
+                                   ", this host has " + AbiString(TG_ABI_VERSION));
+  if (d.struct_size < sizeof(tg_plugin_descriptor) && d.struct_size < offsetof(tg_plugin_descriptor, procedure_count) + sizeof(uint64_t))
+    return Status::InvalidArgument("plugin " + path + ": descriptor too small (" + std::to_string(d.struct_size) + " bytes)");
+  rec.name = std::string(View(d.name));
+  rec.version = std::string(View(d.version));
+  rec.description = std::string(View(d.description));
+  rec.abi_version = d.abi_version;
+  rec.kinds = d.kinds;
+  if (!ValidPluginName(rec.name))
+    return Status::InvalidArgument("plugin " + path + ": invalid name '" + rec.name + "' (want [a-z0-9_]+, at most 64)");
+  const uint32_t known = TG_KIND_SOURCE | TG_KIND_ENRICHER | TG_KIND_MODEL;
+  if (!d.kinds || (d.kinds & ~known))
+    return Status::InvalidArgument("plugin " + path + ": invalid kinds " + std::to_string(d.kinds));
+  if ((d.kinds & TG_KIND_SOURCE) && (!d.probe || !d.parse))
+    return Status::InvalidArgument("plugin " + path + ": a source plugin needs probe and parse");
+  if ((d.kinds & TG_KIND_ENRICHER) && !d.enrich)
+    return Status::InvalidArgument("plugin " + path + ": an enricher plugin needs enrich");
+  if ((d.kinds & TG_KIND_MODEL) && (!d.procedures || !d.procedure_count))
+    return Status::InvalidArgument("plugin " + path + ": a model plugin needs procedures");
+  for (const auto& other : plugins)
+    if (other->name == rec.name)
+      return Status::AlreadyExists("plugin " + path + ": a plugin named '" + rec.name + "' is already loaded from " +
+                                   other->path);
+  return Status::OK();
+}
+
+Status PluginHost::Impl::RegisterProcedures(PluginRecord& rec) {
+  const tg_plugin_descriptor& d = rec.desc;
+  if (!(d.kinds & TG_KIND_MODEL)) return Status::OK();
+  std::vector<query::ProcedureSignature> sigs;
+  for (uint64_t i = 0; i < d.procedure_count; ++i) {
+    const tg_procedure_def& p = d.procedures[i];
+    std::string where = "plugin " + rec.path + ": procedure #" + std::to_string(i);
+    if (p.struct_size < sizeof(tg_procedure_def)) return Status::InvalidArgument(where + ": definition too small");
+    query::ProcedureSignature sig;
+    sig.name = std::string(View(p.name));
+    if (sig.name.empty() || sig.name.find('.') == std::string::npos || !IsValidUtf8(sig.name))
+      return Status::InvalidArgument(where + ": name '" + sig.name + "' must be qualified, e.g. ns.name");
+    where = "plugin " + rec.path + ": procedure " + sig.name;
+    if (!p.invoke) return Status::InvalidArgument(where + ": no invoke function");
+    if ((p.param_count && !p.params) || (p.output_count && !p.outputs))
+      return Status::InvalidArgument(where + ": null parameter or output array");
+    sig.description = std::string(View(p.description));
+    sig.writes = p.flags & TG_PROC_WRITES;
+    bool seen_optional = false;
+    for (uint64_t j = 0; j < p.param_count; ++j) {
+      const tg_param& prm = p.params[j];
+      query::ProcedureParam qp;
+      qp.name = std::string(View(prm.name));
+      const char* tn = TypeName(prm.type);
+      if (qp.name.empty() || !tn) return Status::InvalidArgument(where + ": parameter #" + std::to_string(j) + " has no name or an unknown type");
+      qp.type = tn;
+      if (prm.has_default) {
+        Value v;
+        Status s = ValueFromC(prm.default_value, &v);
+        if (!s.ok()) return Status::InvalidArgument(where + ": default of '" + qp.name + "': " + s.message());
+        qp.default_value = std::move(v);
+        seen_optional = true;
+      } else if (seen_optional) {
+        return Status::InvalidArgument(where + ": required parameter '" + qp.name + "' follows an optional one");
+      }
+      sig.params.push_back(std::move(qp));
+    }
+    for (uint64_t j = 0; j < p.output_count; ++j) {
+      query::ProcedureParam qp;
+      qp.name = std::string(View(p.outputs[j].name));
+      const char* tn = TypeName(p.outputs[j].type);
+      if (qp.name.empty() || !tn) return Status::InvalidArgument(where + ": output #" + std::to_string(j) + " has no name or an unknown type");
+      qp.type = tn;
+      sig.outputs.push_back(std::move(qp));
+    }
+    if (procedures && procedures->Find(sig.name))
+      return Status::AlreadyExists(where + ": a procedure of that name is already registered");
+    sigs.push_back(std::move(sig));
+  }
+  if (procedures) {
+    for (uint64_t i = 0; i < sigs.size(); ++i) {
+      TG_RETURN_IF_ERROR(procedures->Register(sigs[i], MakeProcedure(&rec, &d.procedures[i], sigs[i])));
+    }
+  }
+  rec.procedures = std::move(sigs);
+  return Status::OK();
+}
+
+query::ProcedureFn PluginHost::Impl::MakeProcedure(PluginRecord* rec, const tg_procedure_def* def,
+                                                   query::ProcedureSignature sig) {
+  return [this, rec, def, sig = std::move(sig)](const std::vector<Value>& args, query::ProcedureContext& pctx,
+                                                const query::ProcedureEmit& emit) -> std::optional<query::ProcedureFailure> {
+    using query::ErrorCode;
+    auto fail = [&](ErrorCode code, std::string msg) { return query::ProcedureFailure{code, sig.name + ": " + msg}; };
+    try {
+      if (args.size() > sig.params.size())
+        return fail(ErrorCode::kArgumentError, "takes " + std::to_string(sig.params.size()) + " arguments, got " +
+                                                   std::to_string(args.size()));
+      std::vector<Value> values(sig.params.size());
+      for (size_t i = 0; i < sig.params.size(); ++i) {
+        const auto& p = sig.params[i];
+        if (i < args.size()) values[i] = args[i];
+        else if (p.default_value) values[i] = *p.default_value;
+        else return fail(ErrorCode::kArgumentError, "missing argument '" + p.name + "'");
+        if (auto err = CheckArgument(def->params[i].type, &values[i]))
+          return fail(ErrorCode::kArgumentError, "argument '" + p.name + "': " + *err);
+      }
+      ValueArena arena;
+      std::vector<tg_value> cargs;
+      cargs.reserve(values.size());
+      for (const auto& v : values) cargs.push_back(arena.Lower(v));
+
+      tg_context ctx = MakeContext(*rec);
+      tg_graph graph;
+      graph.graph = pctx.graph;
+      graph.reader = pctx.reader;
+      graph.txn = sig.writes ? pctx.txn : nullptr;
+      graph.arena = &arena;
+      graph.ctx = &ctx;
+      std::unique_ptr<ProcedureFacts> writes;
+      if (sig.writes) {
+        if (!pctx.txn) return fail(ErrorCode::kProcedureError, "writes to the graph but the query runs read-only");
+        writes = std::make_unique<ProcedureFacts>(*pctx.txn, pctx.graph ? PendingFor(*pctx.graph) : nullptr);
+        writes->ctx = &ctx;
+      }
+      tg_rows rows;
+      rows.emit = &emit;
+      rows.column_count = sig.outputs.size();
+      rows.reader = pctx.reader;
+      rows.ctx = &ctx;
+      tg_procedure_call call{};
+      call.struct_size = sizeof(call);
+      call.ctx = &ctx;
+      call.args = cargs.data();
+      call.arg_count = cargs.size();
+      call.graph = &graph;
+      call.writes = writes.get();
+      call.rows = &rows;
+
+      int32_t rc;
+      try {
+        rc = def->invoke(def->user, &call);
+      } catch (...) {
+        return fail(ErrorCode::kProcedureError, "plugin '" + rec->name + "' let an exception escape");
+      }
+      if (rc == TG_OK && writes && !writes->error.ok()) rc = writes->error_code;
+      if (rc == TG_OK || rc == TG_STOP) return std::nullopt;
+      std::string msg = ctx.message.empty() ? "failed with code " + std::to_string(rc) : ctx.message;
+      return fail(rc == TG_ERR_ARGUMENT ? ErrorCode::kArgumentError : ErrorCode::kProcedureError, msg);
+    } catch (const std::exception& e) {
+      return fail(ErrorCode::kProcedureError, std::string("host error: ") + e.what());
+    }
+  };
+}
+
+Status PluginHost::Load(const std::string& path) {
+  auto rec = std::make_unique<PluginRecord>();
+  rec->path = path;
+  dlerror();
+  void* dl = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!dl) {
+    const char* e = dlerror();
+    return Status::InvalidArgument("cannot load plugin " + path + ": " + (e ? e : "dlopen failed"));
+  }
+  rec->dl = dl;
+  auto init = reinterpret_cast<tg_plugin_init_fn>(dlsym(dl, TG_PLUGIN_ENTRY_SYMBOL));
+  if (!init) {
+    dlclose(dl);
+    return Status::InvalidArgument("plugin " + path + " has no entry point " TG_PLUGIN_ENTRY_SYMBOL
+                                   " (not a trendgraph plugin, or built without TG_PLUGIN_ENTRY)");
+  }
+  tg_plugin_descriptor& d = rec->desc;
+  d = tg_plugin_descriptor{};
+  d.abi_version = TG_ABI_VERSION;
+  d.struct_size = sizeof(tg_plugin_descriptor);
+  tg_context ctx;
+  ctx.plugin_path = rec->path;
+  ctx.plugin_name = rec->path;
+  int32_t rc;
+  try {
+    rc = init(HostApiTable(), &ctx, &d);
+  } catch (...) {
+    rc = TG_ERR_INTERNAL;
+    ctx.message = "an exception escaped the entry point";
+  }
+  if (rc != TG_OK) {
+    dlclose(dl);
+    std::string why = ctx.message.empty() ? "code " + std::to_string(rc) : ctx.message;
+    if (rc == TG_ERR_VERSION) return Status::VersionMismatch("plugin " + path + " refused this host: " + why);
+    return Status::Aborted("plugin " + path + ": init failed: " + why);
+  }
+  std::lock_guard lock(impl_->mu);
+  Status s = impl_->Validate(*rec);
+  if (s.ok()) s = impl_->RegisterProcedures(*rec);
+  if (!s.ok()) {
+    rec->Unload();
+    return s;
+  }
+  impl_->plugins.push_back(std::move(rec));
+  return Status::OK();
+}
+
+std::vector<std::string> PluginHost::LoadDirectory(const std::string& dir) {
+  std::vector<std::string> errors;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    errors.push_back("plugin folder " + dir + " does not exist");
+    return errors;
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".so") files.push_back(entry.path().string());
+  }
+  if (ec) errors.push_back("cannot list plugin folder " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    Status s = Load(f);
+    if (!s.ok()) errors.push_back(s.ToString());
+  }
+  return errors;
+}
+
+std::vector<PluginInfo> PluginHost::List() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<PluginInfo> out;
+  for (const auto& p : impl_->plugins) {
+    PluginInfo info;
+    info.name = p->name;
+    info.kind = p->KindString();
+    info.version = p->version;
+    info.abi_version = p->abi_version;
+    info.path = p->path;
+    info.description = p->description;
+    info.procedures = p->procedures;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+namespace {
+
+// Creates the index unless one covering (label, key) exists.
+Status EnsureIndex(storage::Graph& graph, const std::string& label, const std::string& key, bool unique) {
+  auto l = graph.FindLabel(label);
+  auto k = graph.FindPropKey(key);
+  if (l && k) {
+    if (auto index = graph.FindIndex(*l, *k)) {
+      if (!unique || index->kind == storage::IndexInfo::Kind::kUnique) return Status::OK();
+    }
+  }
+  return unique ? graph.CreateUniqueIndex(label, key) : graph.CreatePropertyIndex(label, key);
+}
+
+Status EnsureBaseSchema(storage::Graph& graph) {
+  TG_RETURN_IF_ERROR(EnsureIndex(graph, "Article", "id", true));
+  for (const char* label : kNameKeyedLabels) TG_RETURN_IF_ERROR(EnsureIndex(graph, label, "name", true));
+  TG_RETURN_IF_ERROR(EnsureIndex(graph, "Article", "published", false));
+  return Status::OK();
+}
+
+}  // namespace
+
+void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_source,
+                                 const std::vector<PluginRecord*>& sources, const std::vector<PluginRecord*>& enrichers,
+                                 PendingTargets* pending, const IngestDocument& doc, const std::string& now,
+                                 IngestDocReport* r) {
+  r->name = doc.name;
+  auto fail = [&](std::string msg) {
+    r->ok = false;
+    r->error = doc.name + ": " + msg;
+  };
+  const tg_string name{doc.name.data(), doc.name.size()};
+  const tg_string bytes{doc.content.data(), doc.content.size()};
+
+  // Which source.
+  PluginRecord* source = fixed_source;
+  if (!source) {
+    int best = 0;
+    for (PluginRecord* p : sources) {
+      int c = 0;
+      try {
+        c = p->desc.probe(p->desc.state, name, bytes);
+      } catch (...) {
+        c = 0;
+      }
+      if (c > best) {
+        best = c;
+        source = p;
+      }
+    }
+    if (!source) {
+      std::string tried;
+      for (PluginRecord* p : sources) tried += (tried.empty() ? "" : ", ") + p->name;
+      return fail("no source plugin recognises this document (tried: " + (tried.empty() ? "none loaded" : tried) + ")");
+    }
+  }
+
+  // Parse into the buffer.
+  DocumentFacts facts(doc.name, doc.content);
+  tg_context ctx = MakeContext(*source);
+  facts.ctx = &ctx;
+  tg_source_call call{};
+  call.struct_size = sizeof(call);
+  call.ctx = &ctx;
+  call.facts = &facts;
+  call.name = name;
+  call.bytes = bytes;
+  int32_t rc;
+  try {
+    rc = source->desc.parse(source->desc.state, &call);
+  } catch (...) {
+    rc = TG_ERR_INTERNAL;
+    if (ctx.message.empty()) ctx.message = "an exception escaped the plugin";
+  }
+  if (rc != TG_OK || !facts.error.ok()) {
+    std::string msg = !ctx.message.empty() ? ctx.message : facts.error.ok() ? "failed with code " + std::to_string(rc)
+                                                                             : facts.error.message();
+    return fail("plugin '" + source->name + "': " + msg);
+  }
+  if (facts.nodes().empty()) return fail("plugin '" + source->name + "' found nothing to ingest in this document");
+
+  // Enrichers see the parsed facts and add theirs.
+  for (PluginRecord* e : enrichers) {
+    tg_context ectx = MakeContext(*e);
+    facts.ctx = &ectx;
+    tg_enrich_call ecall{};
+    ecall.struct_size = sizeof(ecall);
+    ecall.ctx = &ectx;
+    ecall.facts = &facts;
+    try {
+      rc = e->desc.enrich(e->desc.state, &ecall);
+    } catch (...) {
+      rc = TG_ERR_INTERNAL;
+      if (ectx.message.empty()) ectx.message = "an exception escaped the plugin";
+    }
+    if (rc != TG_OK || !facts.error.ok()) {
+      std::string msg = !ectx.message.empty() ? ectx.message : facts.error.ok() ? "failed with code " + std::to_string(rc)
+                                                                                 : facts.error.message();
+      return fail("enricher '" + e->name + "': " + msg);
+    }
+  }
+  facts.ctx = nullptr;
+
+  // Indexes the facts rely on (schema changes commit on their own).
+  IndexNeeds needs = DocumentIndexNeeds(facts);
+  for (const auto& [l, k] : needs.unique) {
+    Status s = EnsureIndex(graph, l, k, true);
+    if (!s.ok()) return fail("cannot create the unique index on " + l + "(" + k + "): " + s.ToString());
+  }
+  for (const auto& [l, k] : needs.property) {
+    Status s = EnsureIndex(graph, l, k, false);
+    if (!s.ok()) return fail("cannot create the index on " + l + "(" + k + "): " + s.ToString());
+  }
+
+  // One transaction.
+  Provenance prov;
+  prov.source = doc.name;
+  prov.content_hash = Hex64(ContentHash(doc.content));
+  prov.plugin = source->name;
+  prov.ingested_at = now;
+  ApplyResult result;
+  std::unique_ptr<storage::WriteTxn> txn = graph.BeginWrite();
+  Status s = ApplyDocument(*txn, facts, prov, pending, &result);
+  if (s.ok() && !result.unchanged) s = txn->Commit();
+  if (!s.ok()) return fail(s.message().empty() ? s.ToString() : s.message());
+  r->ok = true;
+  r->article_id = result.article_id;
+  r->unchanged = result.unchanged;
+  r->nodes_created = result.counts.nodes_created;
+  r->relationships_created = result.counts.rels_created;
+  r->relationships_deleted = result.counts.rels_deleted;
+}
+
+Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view plugin,
+                                        const std::vector<IngestDocument>& documents, const IngestProgress& progress) {
+  auto start = std::chrono::steady_clock::now();
+  PluginRecord* fixed = nullptr;
+  std::vector<PluginRecord*> sources, enrichers;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (const auto& p : impl_->plugins) {
+      if (p->is_source()) sources.push_back(p.get());
+      if (p->is_enricher()) enrichers.push_back(p.get());
+    }
+    if (plugin != "auto") {
+      for (PluginRecord* p : sources)
+        if (p->name == plugin) fixed = p;
+      if (!fixed) {
+        std::string names;
+        for (PluginRecord* p : sources) names += (names.empty() ? "" : ", ") + p->name;
+        return Status::NotFound("no source plugin named '" + std::string(plugin) + "' (source plugins: " +
+                                (names.empty() ? "none loaded" : names) + ")");
+      }
+    } else if (sources.empty()) {
+      return Status::NotFound("no source plugin is loaded");
+    }
+  }
+  TG_RETURN_IF_ERROR(EnsureBaseSchema(graph));
+  PendingTargets* pending = impl_->PendingFor(graph);
+  pending->LoadOnce(graph);
+
+  IngestReport report;
+  report.documents.resize(documents.size());
+  const std::string now = NowIso();
+  for (size_t i = 0; i < documents.size(); ++i) {
+    IngestDocReport& r = report.documents[i];
+    try {
+      impl_->IngestOne(graph, fixed, sources, enrichers, pending, documents[i], now, &r);
+    } catch (const std::exception& e) {
+      r.ok = false;
+      r.error = documents[i].name + ": internal error: " + e.what();
+    }
+    if (r.ok) {
+      ++report.ok;
+      report.nodes_created += r.nodes_created;
+      report.relationships_created += r.relationships_created;
+    } else {
+      ++report.failed;
+    }
+    if (progress) progress(i + 1, documents.size(), r);
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace trendgraph::engine
