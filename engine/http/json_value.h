@@ -1,0 +1,51 @@
+// The typed JSON encoding of trendgraph values over HTTP (docs/http.md,
+// /work/shared/tck/README.md):
+//
+//   null, true/false, "text"         as themselves
+//   integer                          1          (never a fraction or exponent)
+//   float                            1.0, 1e-305 (always a '.' or an exponent);
+//                                    {"$float": "NaN" | "Infinity" | "-Infinity"}
+//   list, map                        array, object
+//   date                             "2024-03-05" (ISO string; see docs/http.md)
+//   node    {"$node": {"id": "12", "labels": [...], "properties": {...}}}
+//   rel     {"$rel": {"id": "7", "type": "T", "start": "3", "end": "4", "properties": {...}}}
+//   path    {"$path": [node, rel, node, ...]}
+//
+// Decoding (request parameters, request bodies) is the inverse for the
+// property kinds: an integer without '.' or exponent stays an int64 (out of
+// range is an error, never a silent float), anything with '.' or exponent is
+// a double, {"$float": ...} gives NaN/infinities and {"$date": "YYYY-MM-DD"}
+// a date. Strings must be valid UTF-8.
+//
+// Thread-safety: free functions over caller-owned data.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+#include <string_view>
+
+#include "query/query_api.h"
+#include "storage/status.h"
+#include "storage/value.h"
+
+namespace trendgraph::engine::http {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Writes `s` as a JSON string; invalid UTF-8 sequences become U+FFFD so the
+// output is always valid JSON.
+void WriteJsonString(JsonWriter& w, std::string_view s);
+
+// Writes `v`. Nodes and relationships are resolved through `view` (labels,
+// type, properties); when `view` is null or a lookup fails they are written
+// with their ids only.
+void WriteJsonValue(JsonWriter& w, const Value& v, query::EntityView* view);
+
+// Parses a JSON document into a Value tree (objects become maps, arrays
+// lists). Errors: InvalidArgument "malformed JSON at offset N: <reason>",
+// naming the offset where the problem is.
+Result<Value> ParseJson(std::string_view text);
+
+}  // namespace trendgraph::engine::http
