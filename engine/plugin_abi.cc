@@ -200,11 +200,6 @@ std::optional<storage::PropKeyId> ResolveKey(tg_graph* g, std::string_view name)
   if (g->txn) return g->txn->GetOrCreatePropKey(name);
   return std::nullopt;
 }
-std::optional<storage::TypeId> ResolveType(tg_graph* g, std::string_view name) {
-  if (auto id = g->graph->FindType(name)) return id;
-  if (g->txn) return g->txn->GetOrCreateType(name);
-  return std::nullopt;
-}
 
 bool SameKey(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) return a.as_number() == b.as_number();

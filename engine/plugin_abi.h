@@ -117,7 +117,7 @@ struct tg_facts {
 struct tg_graph {
   trendgraph::storage::Graph* graph = nullptr;
   trendgraph::storage::GraphReader* reader = nullptr;
-  trendgraph::storage::WriteTxn* txn = nullptr;  // set for writing procedures: tokens may be new
+  trendgraph::storage::WriteTxn* txn = nullptr;  // the query's txn, if it writes: tokens may be new
   trendgraph::engine::ValueArena* arena = nullptr;
   tg_context* ctx = nullptr;
 };

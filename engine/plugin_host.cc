@@ -322,7 +322,7 @@ query::ProcedureFn PluginHost::Impl::MakeProcedure(PluginRecord* rec, const tg_p
       tg_graph graph;
       graph.graph = pctx.graph;
       graph.reader = pctx.reader;
-      graph.txn = sig.writes ? pctx.txn : nullptr;
+      graph.txn = pctx.txn;  // tokens created earlier in this query resolve too
       graph.arena = &arena;
       graph.ctx = &ctx;
       std::unique_ptr<ProcedureFacts> writes;
@@ -353,7 +353,9 @@ query::ProcedureFn PluginHost::Impl::MakeProcedure(PluginRecord* rec, const tg_p
       }
       if (rc == TG_OK && writes && !writes->error.ok()) rc = writes->error_code;
       if (rc == TG_OK || rc == TG_STOP) return std::nullopt;
-      std::string msg = ctx.message.empty() ? "failed with code " + std::to_string(rc) : ctx.message;
+      std::string msg = writes && !writes->error.ok() ? writes->error.message()
+                        : ctx.message.empty()        ? "failed with code " + std::to_string(rc)
+                                                     : ctx.message;
       return fail(rc == TG_ERR_ARGUMENT ? ErrorCode::kArgumentError : ErrorCode::kProcedureError, msg);
     } catch (const std::exception& e) {
       return fail(ErrorCode::kProcedureError, std::string("host error: ") + e.what());
@@ -521,8 +523,10 @@ void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_sour
     if (ctx.message.empty()) ctx.message = "an exception escaped the plugin";
   }
   if (rc != TG_OK || !facts.error.ok()) {
-    std::string msg = !ctx.message.empty() ? ctx.message : facts.error.ok() ? "failed with code " + std::to_string(rc)
-                                                                             : facts.error.message();
+    // The host's own record of a bad fact is the precise one.
+    std::string msg = !facts.error.ok() ? facts.error.message()
+                      : !ctx.message.empty() ? ctx.message
+                                             : "failed with code " + std::to_string(rc);
     return fail("plugin '" + source->name + "': " + msg);
   }
   if (facts.nodes().empty()) return fail("plugin '" + source->name + "' found nothing to ingest in this document");
@@ -542,8 +546,9 @@ void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_sour
       if (ectx.message.empty()) ectx.message = "an exception escaped the plugin";
     }
     if (rc != TG_OK || !facts.error.ok()) {
-      std::string msg = !ectx.message.empty() ? ectx.message : facts.error.ok() ? "failed with code " + std::to_string(rc)
-                                                                                 : facts.error.message();
+      std::string msg = !facts.error.ok() ? facts.error.message()
+                        : !ectx.message.empty() ? ectx.message
+                                                : "failed with code " + std::to_string(rc);
       return fail("enricher '" + e->name + "': " + msg);
     }
   }
