@@ -558,7 +558,14 @@ Value RegexMatch(const Value& a, const Value& b) {
   thread_local std::unique_ptr<std::regex> cached;
   if (!cached || cached_pattern != b.as_string()) {
     try {
-      cached = std::make_unique<std::regex>(b.as_string(), std::regex::ECMAScript);
+      // Java-style leading inline flag (?i) is common in Cypher queries.
+      std::string_view pattern = b.as_string();
+      auto flags = std::regex::ECMAScript;
+      if (pattern.starts_with("(?i)")) {
+        pattern.remove_prefix(4);
+        flags |= std::regex::icase;
+      }
+      cached = std::make_unique<std::regex>(pattern.begin(), pattern.end(), flags);
       cached_pattern = b.as_string();
     } catch (const std::regex_error& e) {
       cached.reset();

@@ -98,8 +98,9 @@ inline bool IsTrue(const Value& v) { return v.is_bool() && v.as_bool(); }
 Value StartsWith(const Value& a, const Value& b);
 Value EndsWith(const Value& a, const Value& b);
 Value Contains(const Value& a, const Value& b);
-// a =~ regex (ECMAScript syntax, whole-string match); null unless both are
-// strings; an invalid pattern is kArgumentError.
+// a =~ regex (ECMAScript syntax plus a leading (?i) for case-insensitive,
+// whole-string match); null unless both are strings; an invalid pattern is
+// kArgumentError.
 Value RegexMatch(const Value& a, const Value& b);
 // x IN list: true if some element equals x; null if none does but some
 // comparison was null; false otherwise. list null -> null; list not a list:

@@ -68,57 +68,64 @@ std::optional<int64_t> ParseInteger(std::string_view s) {
 
 bool IsEntity(const Value& v) { return v.is_node() || v.is_rel() || v.is_path(); }
 
-// Each converter: the converted value, null for an unconvertible value of a
-// convertible kind, or nullopt when the kind itself is wrong.
-std::optional<Value> ConvertToString(const Value& v) {
+// Each converter sets *out to the converted value (null for an unconvertible
+// value of a convertible kind) and returns false when the kind itself is
+// wrong. (Not std::optional<Value>: GCC 12 -O3 warns falsely on moving it.)
+bool ConvertToString(const Value& v, Value* out) {
   switch (v.type()) {
-    case Value::Type::kNull: return Value();
-    case Value::Type::kString: return v;
+    case Value::Type::kNull: *out = Value(); return true;
+    case Value::Type::kString: *out = v; return true;
     case Value::Type::kInt:
     case Value::Type::kDouble:
     case Value::Type::kBool:
-    case Value::Type::kDate: return Value(ToCypherString(v));
-    default: return std::nullopt;
+    case Value::Type::kDate: *out = Value(ToCypherString(v)); return true;
+    default: return false;
   }
 }
 
-std::optional<Value> ConvertToInteger(const Value& v) {
+bool ConvertToInteger(const Value& v, Value* out) {
   switch (v.type()) {
-    case Value::Type::kNull: return Value();
-    case Value::Type::kInt: return v;
-    case Value::Type::kBool: return Value(static_cast<int64_t>(v.as_bool() ? 1 : 0));
+    case Value::Type::kNull: *out = Value(); return true;
+    case Value::Type::kInt: *out = v; return true;
+    case Value::Type::kBool: *out = Value(static_cast<int64_t>(v.as_bool() ? 1 : 0)); return true;
     case Value::Type::kDouble: {
       double d = v.as_double();
       double t = std::trunc(d);
-      if (!std::isfinite(d) || t < -9223372036854775808.0 || t >= 9223372036854775808.0) return Value();
-      return Value(static_cast<int64_t>(t));
+      if (!std::isfinite(d) || t < -9223372036854775808.0 || t >= 9223372036854775808.0) {
+        *out = Value();
+      } else {
+        *out = Value(static_cast<int64_t>(t));
+      }
+      return true;
     }
     case Value::Type::kString: {
       std::optional<int64_t> i = ParseInteger(v.as_string());
-      return i ? Value(*i) : Value();
+      *out = i ? Value(*i) : Value();
+      return true;
     }
-    default: return std::nullopt;
+    default: return false;
   }
 }
 
-std::optional<Value> ConvertToFloat(const Value& v) {
+bool ConvertToFloat(const Value& v, Value* out) {
   switch (v.type()) {
-    case Value::Type::kNull: return Value();
-    case Value::Type::kDouble: return v;
-    case Value::Type::kInt: return Value(static_cast<double>(v.as_int()));
+    case Value::Type::kNull: *out = Value(); return true;
+    case Value::Type::kDouble: *out = v; return true;
+    case Value::Type::kInt: *out = Value(static_cast<double>(v.as_int())); return true;
     case Value::Type::kString: {
       std::optional<double> d = ParseFloat(v.as_string());
-      return d ? Value(*d) : Value();
+      *out = d ? Value(*d) : Value();
+      return true;
     }
-    default: return std::nullopt;
+    default: return false;
   }
 }
 
-std::optional<Value> ConvertToBoolean(const Value& v) {
+bool ConvertToBoolean(const Value& v, Value* out) {
   switch (v.type()) {
-    case Value::Type::kNull: return Value();
-    case Value::Type::kBool: return v;
-    case Value::Type::kInt: return Value(v.as_int() != 0);
+    case Value::Type::kNull: *out = Value(); return true;
+    case Value::Type::kBool: *out = v; return true;
+    case Value::Type::kInt: *out = Value(v.as_int() != 0); return true;
     case Value::Type::kString: {
       std::string_view s = TrimAscii(v.as_string());
       auto ieq = [&](std::string_view w) {
@@ -127,27 +134,33 @@ std::optional<Value> ConvertToBoolean(const Value& v) {
           if (std::tolower(static_cast<unsigned char>(s[i])) != w[i]) return false;
         return true;
       };
-      if (ieq("true")) return Value(true);
-      if (ieq("false")) return Value(false);
-      return Value();
+      if (ieq("true")) {
+        *out = Value(true);
+      } else if (ieq("false")) {
+        *out = Value(false);
+      } else {
+        *out = Value();
+      }
+      return true;
     }
-    default: return std::nullopt;
+    default: return false;
   }
 }
 
-using Converter = std::optional<Value> (*)(const Value&);
+using Converter = bool (*)(const Value&, Value*);
 
 template <Converter C>
 Value Strict(const char* name, const char* expected, const Value* a) {
-  std::optional<Value> r = C(a[0]);
-  if (!r) ThrowArgType(name, 0, expected, a[0]);
-  return std::move(*r);
+  Value r;
+  if (!C(a[0], &r)) ThrowArgType(name, 0, expected, a[0]);
+  return r;
 }
 
 template <Converter C>
 Value OrNull(const Value* a) {
-  std::optional<Value> r = C(a[0]);
-  return r ? std::move(*r) : Value();
+  Value r;
+  if (!C(a[0], &r)) return Value();
+  return r;
 }
 
 template <Converter C>
@@ -157,8 +170,9 @@ Value ListOf(const char* name, const Value* a) {
   Value::List out;
   out.reserve(a[0].as_list().size());
   for (const Value& e : a[0].as_list()) {
-    std::optional<Value> r = IsEntity(e) ? std::nullopt : C(e);
-    out.push_back(r ? std::move(*r) : Value());
+    Value r;
+    if (IsEntity(e) || !C(e, &r)) r = Value();
+    out.push_back(std::move(r));
   }
   return Value(std::move(out));
 }
