@@ -69,6 +69,33 @@ const ScalarFunctionDef* FindScalarFunction(std::string_view name) { return Scal
 
 const AggregateFunctionDef* FindAggregateFunction(std::string_view name) { return AggregateTable().Find(name); }
 
+bool RejectsArgumentKind(const ScalarFunctionDef& def, Value::Type kind) {
+  if (def.max_args != 1 || def.min_args != 1) return false;
+  Value sample;
+  switch (kind) {
+    case Value::Type::kNull: return false;
+    case Value::Type::kBool: sample = Value(true); break;
+    case Value::Type::kInt: sample = Value(1); break;
+    case Value::Type::kDouble: sample = Value(1.5); break;
+    case Value::Type::kString: sample = Value("a"); break;
+    case Value::Type::kList: sample = Value(Value::List{}); break;
+    case Value::Type::kMap: sample = Value(Value::Map{}); break;
+    case Value::Type::kDate: sample = Value(Date{0}); break;
+    case Value::Type::kNode: sample = Value(NodeRef{0}); break;
+    case Value::Type::kRel: sample = Value(RelRef{}); break;
+    case Value::Type::kPath: sample = Value(PathValue{{NodeRef{0}}, {}}); break;
+  }
+  // Every function checks the argument's kind before touching the store, so
+  // a probe with no store tells kinds apart: a TypeError means "never".
+  FunctionContext no_store;
+  try {
+    (void)def.fn(&sample, 1, no_store);
+  } catch (const ExecutorException& e) {
+    return e.error().code == ErrorCode::kTypeError;
+  }
+  return false;
+}
+
 namespace internal {
 
 void ThrowArgType(std::string_view fn, size_t index, std::string_view expected, const Value& got) {

@@ -46,6 +46,14 @@ struct ScalarFunctionDef {
 // Case-insensitive; nullptr when unknown (the binder reports SemanticError).
 const ScalarFunctionDef* FindScalarFunction(std::string_view name);
 
+// Compile-time check for the binder: true when the one-argument function
+// `def` can never accept an argument of `kind` (labels(<path>),
+// length(<node>), size(<path>), properties(1), toBoolean(1.0) ...). The TCK
+// wants such calls rejected before running, as SyntaxError
+// (InvalidArgumentType); at run time the same call is a TypeError. Returns
+// false for functions of more than one argument and for kNull.
+bool RejectsArgumentKind(const ScalarFunctionDef& def, Value::Type kind);
+
 // One group's state of an aggregate.
 class Aggregator {
  public:

@@ -123,6 +123,24 @@ TEST(FunctionLookup, EveryDocumentedFunctionExists) {
   EXPECT_EQ(FindScalarFunction("coalesce")->max_args, -1);
 }
 
+TEST(FunctionLookup, StaticArgumentKinds) {
+  auto rejects = [](const char* fn, Value::Type kind) { return RejectsArgumentKind(*FindScalarFunction(fn), kind); };
+  EXPECT_TRUE(rejects("labels", Value::Type::kPath));
+  EXPECT_FALSE(rejects("labels", Value::Type::kNode));
+  EXPECT_TRUE(rejects("length", Value::Type::kNode));
+  EXPECT_TRUE(rejects("length", Value::Type::kRel));
+  EXPECT_FALSE(rejects("length", Value::Type::kPath));
+  EXPECT_TRUE(rejects("size", Value::Type::kPath));
+  EXPECT_FALSE(rejects("size", Value::Type::kList));
+  for (Value::Type t : {Value::Type::kInt, Value::Type::kString, Value::Type::kList})
+    EXPECT_TRUE(rejects("properties", t));
+  EXPECT_FALSE(rejects("properties", Value::Type::kMap));
+  EXPECT_FALSE(rejects("properties", Value::Type::kRel));
+  EXPECT_TRUE(rejects("toBoolean", Value::Type::kDouble));
+  EXPECT_FALSE(rejects("toBoolean", Value::Type::kNull));
+  EXPECT_FALSE(rejects("substring", Value::Type::kInt));  // more than one argument: not judged
+}
+
 // ---- Conversions (TypeConversion1-3) ---------------------------------------
 
 TEST(Conversion, ToBoolean) {
