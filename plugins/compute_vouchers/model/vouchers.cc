@@ -147,8 +147,12 @@ ModelResult<VoucherResult> SimulateVouchers(const ModelData& data, const Scenari
       r.capacity_factor = factor;
       r.subsidy_cny *= factor;
       r.delivered_gpu_hours *= factor;
-      r.delivered_pflop_days = r.delivered_gpu_hours * ref_tflops / 1000.0 / 24.0;
+      // delivered = paid / (share x price) round-trips demand only up to
+      // rounding: snap a relative 1e-9 difference to "all delivered".
+      if (std::fabs(r.demand_gpu_hours - r.delivered_gpu_hours) <= 1e-9 * r.demand_gpu_hours)
+        r.delivered_gpu_hours = r.demand_gpu_hours;
       r.unmet_gpu_hours = std::max(0.0, r.demand_gpu_hours - r.delivered_gpu_hours);
+      r.delivered_pflop_days = r.delivered_gpu_hours * ref_tflops / 1000.0 / 24.0;
       // Model checks.
       if (r.subsidy_cny > st.remaining * (1 + 1e-9) + 1e-6)
         return ModelError::Internal("model check failed: " + r.program->id + " pays above its budget in " + q.label());
