@@ -1,0 +1,1152 @@
+// Reading operators: scans, seeks, expansions, filters, projections,
+// aggregation, sorting, paging, UNWIND, OPTIONAL, UNION, procedure calls.
+#include <algorithm>
+#include <queue>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "query/executor/physical_operator.h"
+#include "query/executor/physical_write.h"
+#include "query/expression/value_ops.h"
+#include "query/query_exception.h"
+
+namespace trendgraph::query {
+
+namespace {
+
+[[noreturn]] void Throw(ErrorCode code, std::string message, Position pos = {}, std::string detail = {}) {
+  throw ExecutorException(MakeError(code, std::move(message), pos, std::move(detail)));
+}
+
+// Hash/equality of a row key under Cypher equivalence.
+struct KeyHash {
+  size_t operator()(const std::vector<Value>& k) const {
+    size_t h = 0x9e3779b97f4a7c15ull;
+    for (auto& v : k) h = (h ^ EquivalenceHash(v)) * 0x100000001b3ull;
+    return h;
+  }
+};
+struct KeyEqual {
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!Equivalent(a[i], b[i])) return false;
+    return true;
+  }
+};
+
+class OnceOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override { done_ = false; }
+
+ protected:
+  bool Next(Frame&) override {
+    if (done_) return false;
+    done_ = true;
+    return true;
+  }
+
+ private:
+  bool done_ = false;
+};
+
+class NodeScanOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    it_.reset();
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (it_) {
+        if (it_->Valid()) {
+          frame[op_.slot] = Value(NodeRef{it_->id()});
+          it_->Next();
+          ctx.Tick();
+          return true;
+        }
+        ThrowIfError(it_->status(), "scanning nodes");
+        it_.reset();
+      }
+      if (!input().Pull(frame)) return false;
+      if (op_.label.empty()) {
+        it_ = ctx.reader->ScanNodes();
+      } else {
+        auto lid = ctx.tokens->FindLabel(op_.label);
+        if (!lid) continue;
+        it_ = ctx.reader->ScanLabel(*lid);
+      }
+    }
+  }
+
+ private:
+  std::unique_ptr<storage::NodeIterator> it_;
+};
+
+class NodeIndexSeekOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    it_.reset();
+    single_ = false;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (single_) {
+        single_ = false;
+        frame[op_.slot] = Value(NodeRef{single_id_});
+        return true;
+      }
+      if (it_) {
+        if (it_->Valid()) {
+          frame[op_.slot] = Value(NodeRef{it_->id()});
+          it_->Next();
+          ctx.Tick();
+          return true;
+        }
+        ThrowIfError(it_->status(), "index seek");
+        it_.reset();
+      }
+      if (!input().Pull(frame)) return false;
+      Value v = Evaluate(*op_.value, frame, ctx);
+      if (v.is_null()) continue;
+      auto lid = ctx.tokens->FindLabel(op_.label);
+      auto kid = ctx.tokens->FindPropKey(op_.key);
+      if (!lid || !kid) continue;
+      if (op_.unique_index) {
+        storage::NodeId id;
+        Status s = ctx.reader->LookupUnique(*lid, *kid, v, &id);
+        if (s.IsNotFound()) continue;
+        if (!s.ok()) {
+          // The index vanished or cannot answer: fall back to the label scan semantics.
+          it_ = ctx.reader->IndexSeek(*lid, *kid, v);
+          continue;
+        }
+        single_ = true;
+        single_id_ = id;
+      } else {
+        it_ = ctx.reader->IndexSeek(*lid, *kid, v);
+      }
+    }
+  }
+
+ private:
+  std::unique_ptr<storage::NodeIterator> it_;
+  bool single_ = false;
+  storage::NodeId single_id_ = 0;
+};
+
+// The (direction, type) pairs one relationship pattern iterates.
+struct AdjSource {
+  storage::Direction dir;
+  std::optional<storage::TypeId> type;
+};
+
+bool ResolveSources(const LogicalOperator& op, EvalContext& ctx, std::vector<AdjSource>* out) {
+  out->clear();
+  std::vector<storage::Direction> dirs;
+  if (op.direction == PatternDirection::kLeftToRight) dirs = {storage::Direction::kOut};
+  else if (op.direction == PatternDirection::kRightToLeft) dirs = {storage::Direction::kIn};
+  else dirs = {storage::Direction::kOut, storage::Direction::kIn};
+  std::vector<std::optional<storage::TypeId>> types;
+  if (op.types.empty()) {
+    types.push_back(std::nullopt);
+  } else {
+    for (auto& t : op.types) {
+      auto id = ctx.tokens->FindType(t);
+      if (id && std::find(types.begin(), types.end(), std::optional<storage::TypeId>(*id)) == types.end())
+        types.push_back(*id);
+    }
+  }
+  for (auto d : dirs)
+    for (auto& t : types) out->push_back(AdjSource{d, t});
+  return !out->empty();
+}
+
+RelRef MakeRel(const storage::AdjEntry& e, storage::NodeId from) {
+  return e.dir == storage::Direction::kOut ? RelRef{e.rel, from, e.other, e.type}
+                                           : RelRef{e.rel, e.other, from, e.type};
+}
+
+bool RelUsed(const Frame& frame, const std::vector<int>& slots, uint64_t rel) {
+  for (int s : slots) {
+    const Value& v = frame[s];
+    if (v.is_rel()) {
+      if (v.as_rel().id == rel) return true;
+    } else if (v.is_list()) {
+      for (auto& r : v.as_list())
+        if (r.is_rel() && r.as_rel().id == rel) return true;
+    }
+  }
+  return false;
+}
+
+class ExpandOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    it_.reset();
+    source_ = sources_.size();
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (it_) {
+        while (it_->Valid()) {
+          const storage::AdjEntry& e = it_->entry();
+          ctx.Tick();
+          bool skip = (op_.direction == PatternDirection::kBoth && e.dir == storage::Direction::kIn &&
+                       e.other == from_) ||
+                      (op_.into && e.other != to_) || (op_.rel_bound && e.rel != bound_rel_) ||
+                      (!op_.distinct_rels.empty() && RelUsed(frame, op_.distinct_rels, e.rel));
+          if (skip) {
+            it_->Next();
+            continue;
+          }
+          frame[op_.rel_slot] = Value(MakeRel(e, from_));
+          if (!op_.into) frame[op_.slot] = Value(NodeRef{e.other});
+          it_->Next();
+          return true;
+        }
+        ThrowIfError(it_->status(), "expanding relationships");
+        it_.reset();
+      }
+      if (source_ < sources_.size()) {
+        auto& s = sources_[source_++];
+        it_ = ctx.reader->Adjacency(from_, s.dir, s.type);
+        continue;
+      }
+      // Next input row.
+      if (!input().Pull(frame)) return false;
+      const Value& from = frame[op_.from_slot];
+      if (!from.is_node()) continue;
+      from_ = from.as_node().id;
+      if (op_.into) {
+        const Value& to = frame[op_.slot];
+        if (!to.is_node()) continue;
+        to_ = to.as_node().id;
+      }
+      if (op_.rel_bound) {
+        const Value& r = frame[op_.rel_slot];
+        if (!r.is_rel()) continue;
+        bound_rel_ = r.as_rel().id;
+      }
+      if (!ResolveSources(op_, ctx, &sources_)) continue;
+      source_ = 0;
+    }
+  }
+
+ private:
+  std::unique_ptr<storage::AdjacencyIterator> it_;
+  std::vector<AdjSource> sources_;
+  size_t source_ = 0;
+  storage::NodeId from_ = 0, to_ = 0;
+  uint64_t bound_rel_ = 0;
+};
+
+// Neighbour lists of one node for a relationship pattern.
+void Neighbours(const LogicalOperator& op, const std::vector<AdjSource>& sources, storage::NodeId node,
+                EvalContext& ctx, std::vector<storage::AdjEntry>* out) {
+  out->clear();
+  for (auto& s : sources) {
+    auto it = ctx.reader->Adjacency(node, s.dir, s.type);
+    for (; it->Valid(); it->Next()) {
+      const auto& e = it->entry();
+      if (op.direction == PatternDirection::kBoth && e.dir == storage::Direction::kIn && e.other == node) continue;
+      out->push_back(e);
+      ctx.Tick();
+    }
+    ThrowIfError(it->status(), "expanding relationships");
+  }
+}
+
+bool RelMatches(const LogicalOperator& op, uint64_t rel, Frame& frame, EvalContext& ctx) {
+  for (auto& [k, v] : op.properties) {
+    Value actual = RelProperty(rel, k, ctx);
+    if (!IsTrue(CypherEquals(actual, Evaluate(*v, frame, ctx)))) return false;
+  }
+  return true;
+}
+
+// Variable-length expansion: depth-first with an explicit stack; trail
+// semantics (a relationship at most once per path).
+class VarExpandOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    stack_.clear();
+    path_.clear();
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (emit_zero_) {
+        emit_zero_ = false;
+        if (!op_.into || to_ == from_) {
+          frame[op_.rel_slot] = Value(Value::List{});
+          if (!op_.into) frame[op_.slot] = Value(NodeRef{from_});
+          return true;
+        }
+      }
+      if (stack_.empty()) {
+        if (!input().Pull(frame)) return false;
+        const Value& from = frame[op_.from_slot];
+        if (!from.is_node()) continue;
+        from_ = from.as_node().id;
+        if (op_.into) {
+          const Value& to = frame[op_.slot];
+          if (!to.is_node()) continue;
+          to_ = to.as_node().id;
+        }
+        if (!ResolveSources(op_, ctx, &sources_)) {
+          emit_zero_ = op_.min_hops == 0;
+          continue;
+        }
+        emit_zero_ = op_.min_hops == 0;
+        path_.clear();
+        PushLevel(from_, ctx);
+        continue;
+      }
+      Level& top = stack_.back();
+      if (top.next >= top.entries.size()) {
+        stack_.pop_back();
+        if (!path_.empty() && stack_.size() < path_.size() + 1) path_.pop_back();
+        continue;
+      }
+      const storage::AdjEntry e = top.entries[top.next++];
+      ctx.Tick();
+      bool used = false;
+      for (auto& r : path_)
+        if (r.id == e.rel) used = true;
+      if (used || (!op_.distinct_rels.empty() && RelUsed(frame, op_.distinct_rels, e.rel))) continue;
+      if (!op_.properties.empty() && !RelMatches(op_, e.rel, frame, ctx)) continue;
+      storage::NodeId node = stack_.size() == 1 ? from_ : stack_.back().node;
+      path_.push_back(MakeRel(e, node));
+      int64_t depth = static_cast<int64_t>(path_.size());
+      PushLevel(e.other, ctx, op_.max_hops >= 0 && depth >= op_.max_hops);
+      if (depth >= op_.min_hops && (!op_.into || e.other == to_)) {
+        Value::List rels;
+        rels.reserve(path_.size());
+        for (auto& r : path_) rels.emplace_back(r);
+        frame[op_.rel_slot] = Value(std::move(rels));
+        if (!op_.into) frame[op_.slot] = Value(NodeRef{e.other});
+        return true;
+      }
+    }
+  }
+
+ private:
+  struct Level {
+    storage::NodeId node;
+    std::vector<storage::AdjEntry> entries;
+    size_t next = 0;
+  };
+  void PushLevel(storage::NodeId node, EvalContext& ctx, bool leaf = false) {
+    Level l;
+    l.node = node;
+    if (!leaf) Neighbours(op_, sources_, node, ctx, &l.entries);
+    stack_.push_back(std::move(l));
+  }
+
+  std::vector<Level> stack_;
+  std::vector<RelRef> path_;
+  std::vector<AdjSource> sources_;
+  storage::NodeId from_ = 0, to_ = 0;
+  bool emit_zero_ = false;
+};
+
+// shortestPath / allShortestPaths: breadth-first search. A single shortest
+// path uses a bidirectional search (expanding the smaller frontier), which
+// keeps the explored part of a small-world graph small.
+class ShortestPathOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    results_.clear();
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (next_ < results_.size()) {
+        auto& rels = results_[next_++];
+        Value::List list;
+        PathValue p;
+        storage::NodeId cur = from_;
+        p.nodes.push_back(NodeRef{cur});
+        for (auto& r : rels) {
+          list.emplace_back(r);
+          cur = r.start == cur ? r.end : r.start;
+          p.rels.push_back(r);
+          p.nodes.push_back(NodeRef{cur});
+        }
+        frame[op_.rel_slot] = Value(std::move(list));
+        if (op_.path_slot >= 0) frame[op_.path_slot] = Value(std::move(p));
+        return true;
+      }
+      results_.clear();
+      next_ = 0;
+      if (!input().Pull(frame)) return false;
+      const Value& a = frame[op_.from_slot];
+      const Value& b = frame[op_.slot];
+      if (!a.is_node() || !b.is_node()) continue;
+      from_ = a.as_node().id;
+      to_ = b.as_node().id;
+      if (!ResolveSources(op_, ctx, &sources_)) continue;
+      if (from_ == to_) {
+        if (op_.min_hops == 0) results_.push_back({});
+        continue;
+      }
+      if (op_.all_shortest || !op_.properties.empty()) {
+        AllShortest(frame, ctx);
+      } else {
+        Bidirectional(ctx);
+      }
+    }
+  }
+
+ private:
+  struct Parent {
+    storage::NodeId node;
+    RelRef rel;
+  };
+
+  void Expand(storage::NodeId node, bool reverse, EvalContext& ctx, std::vector<storage::AdjEntry>* out) {
+    out->clear();
+    for (auto& s : sources_) {
+      storage::Direction d = s.dir;
+      if (reverse) d = d == storage::Direction::kOut ? storage::Direction::kIn : storage::Direction::kOut;
+      auto it = ctx.reader->Adjacency(node, d, s.type);
+      for (; it->Valid(); it->Next()) {
+        ctx.Tick();
+        out->push_back(it->entry());
+      }
+      ThrowIfError(it->status(), "shortest path");
+    }
+  }
+
+  void Bidirectional(EvalContext& ctx) {
+    std::unordered_map<storage::NodeId, Parent> fwd, bwd;  // node -> (parent, rel)
+    fwd.emplace(from_, Parent{from_, {}});
+    bwd.emplace(to_, Parent{to_, {}});
+    std::vector<storage::NodeId> ff{from_}, bf{to_};
+    int64_t max = op_.max_hops < 0 ? INT64_MAX : op_.max_hops;
+    int64_t fd = 0, bd = 0;
+    std::vector<storage::AdjEntry> adj;
+    while (!ff.empty() && !bf.empty() && fd + bd < max) {
+      bool forward = ff.size() <= bf.size();
+      auto& frontier = forward ? ff : bf;
+      auto& seen = forward ? fwd : bwd;
+      auto& other = forward ? bwd : fwd;
+      std::vector<storage::NodeId> next;
+      for (storage::NodeId n : frontier) {
+        Expand(n, !forward, ctx, &adj);
+        for (auto& e : adj) {
+          if (seen.count(e.other)) continue;
+          // The relationship as stored (start/end), whichever side found it.
+          RelRef rel = e.dir == storage::Direction::kOut ? RelRef{e.rel, n, e.other, e.type}
+                                                         : RelRef{e.rel, e.other, n, e.type};
+          seen.emplace(e.other, Parent{n, rel});
+          if (other.count(e.other)) {
+            Build(fwd, bwd, e.other);
+            return;
+          }
+          next.push_back(e.other);
+        }
+      }
+      frontier = std::move(next);
+      (forward ? fd : bd)++;
+    }
+  }
+
+  void Build(const std::unordered_map<storage::NodeId, Parent>& fwd,
+             const std::unordered_map<storage::NodeId, Parent>& bwd, storage::NodeId meet) {
+    std::vector<RelRef> left, right;
+    for (storage::NodeId n = meet; n != from_;) {
+      auto& p = fwd.at(n);
+      left.push_back(p.rel);
+      n = p.node;
+    }
+    std::reverse(left.begin(), left.end());
+    for (storage::NodeId n = meet; n != to_;) {
+      auto& p = bwd.at(n);
+      right.push_back(p.rel);
+      n = p.node;
+    }
+    left.insert(left.end(), right.begin(), right.end());
+    if (static_cast<int64_t>(left.size()) >= op_.min_hops) results_.push_back(std::move(left));
+  }
+
+  void AllShortest(Frame& frame, EvalContext& ctx) {
+    std::unordered_map<storage::NodeId, int64_t> depth;
+    std::unordered_map<storage::NodeId, std::vector<Parent>> parents;
+    depth[from_] = 0;
+    std::vector<storage::NodeId> frontier{from_};
+    int64_t max = op_.max_hops < 0 ? INT64_MAX : op_.max_hops;
+    std::vector<storage::AdjEntry> adj;
+    bool found = false;
+    for (int64_t d = 0; d < max && !frontier.empty() && !found; ++d) {
+      std::vector<storage::NodeId> next;
+      for (storage::NodeId n : frontier) {
+        Expand(n, false, ctx, &adj);
+        for (auto& e : adj) {
+          if (op_.direction == PatternDirection::kBoth && e.dir == storage::Direction::kIn && e.other == n) continue;
+          if (!op_.properties.empty() && !RelMatches(op_, e.rel, frame, ctx)) continue;
+          auto it = depth.find(e.other);
+          if (it != depth.end() && it->second != d + 1) continue;
+          if (it == depth.end()) {
+            depth[e.other] = d + 1;
+            next.push_back(e.other);
+          }
+          parents[e.other].push_back(Parent{n, MakeRel(e, n)});
+          if (e.other == to_) found = true;
+        }
+      }
+      frontier = std::move(next);
+    }
+    if (!found) return;
+    std::vector<RelRef> acc;
+    Enumerate(to_, parents, &acc);
+    if (!op_.all_shortest && results_.size() > 1) results_.resize(1);
+  }
+
+  void Enumerate(storage::NodeId n, const std::unordered_map<storage::NodeId, std::vector<Parent>>& parents,
+                 std::vector<RelRef>* acc) {
+    if (n == from_) {
+      std::vector<RelRef> path(acc->rbegin(), acc->rend());
+      if (static_cast<int64_t>(path.size()) >= op_.min_hops) results_.push_back(std::move(path));
+      return;
+    }
+    auto it = parents.find(n);
+    if (it == parents.end()) return;
+    for (auto& p : it->second) {
+      acc->push_back(p.rel);
+      Enumerate(p.node, parents, acc);
+      acc->pop_back();
+    }
+  }
+
+  std::vector<std::vector<RelRef>> results_;
+  size_t next_ = 0;
+  std::vector<AdjSource> sources_;
+  storage::NodeId from_ = 0, to_ = 0;
+};
+
+class FilterOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+
+ protected:
+  bool Next(Frame& frame) override {
+    while (input().Pull(frame)) {
+      state_.eval.Tick();
+      if (EvaluatePredicate(*op_.value, frame, state_.eval)) return true;
+    }
+    return false;
+  }
+};
+
+class NodeFilterOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    while (input().Pull(frame)) {
+      ctx.Tick();
+      const Value& v = frame[op_.slot];
+      if (!v.is_node()) continue;
+      if (Matches(v.as_node().id, frame, ctx)) return true;
+    }
+    return false;
+  }
+
+ private:
+  bool Matches(storage::NodeId id, Frame& frame, EvalContext& ctx) {
+    if (!op_.labels.empty()) {
+      auto labels = NodeLabelIds(id, ctx);
+      for (auto& l : op_.labels) {
+        auto lid = ctx.tokens->FindLabel(l);
+        if (!lid || std::find(labels.begin(), labels.end(), *lid) == labels.end()) return false;
+      }
+    }
+    for (auto& [k, v] : op_.properties) {
+      Value actual = NodeProperty(id, k, ctx);
+      if (!IsTrue(CypherEquals(actual, Evaluate(*v, frame, ctx)))) return false;
+    }
+    return true;
+  }
+};
+
+class RelFilterOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    while (input().Pull(frame)) {
+      const Value& v = frame[op_.rel_slot];
+      if (v.is_rel() && RelMatches(op_, v.as_rel().id, frame, ctx)) return true;
+    }
+    return false;
+  }
+};
+
+class ProjectionOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!input().Pull(frame)) return false;
+    // Evaluate all items first: an item may read a slot another one writes.
+    if (op_.items.size() == 1) {
+      frame[op_.items[0].first] = Evaluate(*op_.items[0].second, frame, state_.eval);
+      return true;
+    }
+    values_.clear();
+    for (auto& [slot, e] : op_.items) values_.push_back(Evaluate(*e, frame, state_.eval));
+    for (size_t i = 0; i < op_.items.size(); ++i) frame[op_.items[i].first] = std::move(values_[i]);
+    return true;
+  }
+
+ private:
+  std::vector<Value> values_;
+};
+
+class AggregateOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    groups_.clear();
+    index_.clear();
+    done_ = false;
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!done_) {
+      Consume(frame);
+      done_ = true;
+    }
+    if (next_ >= groups_.size()) return false;
+    Group& g = groups_[next_++];
+    for (size_t i = 0; i < op_.items.size(); ++i) frame[op_.items[i].first] = std::move(g.key[i]);
+    const auto& aggs = *op_.aggregates;
+    for (size_t i = 0; i < aggs.size(); ++i)
+      frame[aggs[i].slot] = aggs[i].def ? g.states[i]->Finish() : Value(static_cast<int64_t>(g.counts[i]));
+    return true;
+  }
+
+ private:
+  struct Group {
+    std::vector<Value> key;
+    std::vector<std::unique_ptr<Aggregator>> states;
+    std::vector<uint64_t> counts;  // count(*)
+  };
+
+  size_t NewGroup(std::vector<Value> key) {
+    Group g;
+    g.key = std::move(key);
+    for (auto& a : *op_.aggregates) {
+      g.states.push_back(a.def ? a.def->make(a.distinct) : nullptr);
+      g.counts.push_back(0);
+    }
+    groups_.push_back(std::move(g));
+    return groups_.size() - 1;
+  }
+
+  void Consume(Frame& frame) {
+    auto& ctx = state_.eval;
+    const auto& aggs = *op_.aggregates;
+    std::vector<Value> key;
+    std::vector<Value> args;
+    while (input().Pull(frame)) {
+      ctx.Tick();
+      key.clear();
+      for (auto& [slot, e] : op_.items) key.push_back(Evaluate(*e, frame, ctx));
+      size_t gi;
+      if (op_.items.empty()) {
+        if (groups_.empty()) NewGroup({});
+        gi = 0;
+      } else {
+        auto it = index_.find(key);
+        if (it == index_.end()) {
+          gi = NewGroup(key);
+          index_.emplace(std::move(key), gi);
+          key = std::vector<Value>();
+        } else {
+          gi = it->second;
+        }
+      }
+      Group& g = groups_[gi];
+      for (size_t i = 0; i < aggs.size(); ++i) {
+        if (!aggs[i].def) {
+          ++g.counts[i];
+          continue;
+        }
+        args.clear();
+        for (auto& a : aggs[i].args) args.push_back(Evaluate(*a, frame, ctx));
+        g.states[i]->Add(args.data(), args.size());
+      }
+    }
+    if (op_.items.empty() && groups_.empty()) NewGroup({});
+  }
+
+  std::vector<Group> groups_;
+  std::unordered_map<std::vector<Value>, size_t, KeyHash, KeyEqual> index_;
+  bool done_ = false;
+  size_t next_ = 0;
+};
+
+class DistinctOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    seen_.clear();
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    while (input().Pull(frame)) {
+      state_.eval.Tick();
+      std::vector<Value> key;
+      key.reserve(op_.slots.size());
+      for (int s : op_.slots) key.push_back(frame[s]);
+      if (seen_.insert(std::move(key)).second) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unordered_set<std::vector<Value>, KeyHash, KeyEqual> seen_;
+};
+
+int64_t EvalCount(const BoundExpr* e, EvalContext& ctx, const char* what) {
+  Frame empty;
+  Value v = Evaluate(*e, empty, ctx);
+  if (v.is_double() && v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double())) && false) {
+  }
+  if (!v.is_int())
+    Throw(ErrorCode::kSyntaxError, std::string("Invalid input for ") + what + ": must be an integer", e->position,
+          "InvalidArgumentType");
+  if (v.as_int() < 0)
+    Throw(ErrorCode::kSyntaxError, std::string("Invalid input for ") + what + ": must be a non-negative integer",
+          e->position, "NegativeIntegerArgument");
+  return v.as_int();
+}
+
+class SortOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    rows_.clear();
+    done_ = false;
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!done_) {
+      Consume(frame);
+      done_ = true;
+    }
+    if (next_ >= rows_.size()) return false;
+    frame = std::move(rows_[next_++].frame);
+    return true;
+  }
+
+ private:
+  struct Row {
+    std::vector<Value> keys;
+    uint64_t seq;
+    Frame frame;
+  };
+  bool Less(const Row& a, const Row& b) const {
+    for (size_t i = 0; i < op_.sort_items.size(); ++i) {
+      int c = OrderCompare(a.keys[i], b.keys[i]);
+      if (c != 0) return op_.sort_items[i].second ? c < 0 : c > 0;
+    }
+    return a.seq < b.seq;
+  }
+
+  void Consume(Frame& frame) {
+    auto& ctx = state_.eval;
+    uint64_t keep = UINT64_MAX;
+    if (op_.count) {
+      keep = static_cast<uint64_t>(EvalCount(op_.count, ctx, "LIMIT"));
+      if (op_.count2) keep += static_cast<uint64_t>(EvalCount(op_.count2, ctx, "SKIP"));
+    }
+    auto cmp = [this](const Row& a, const Row& b) { return Less(a, b); };
+    uint64_t seq = 0;
+    while (input().Pull(frame)) {
+      ctx.Tick();
+      if (keep == 0) continue;
+      Row r;
+      r.seq = seq++;
+      r.keys.reserve(op_.sort_items.size());
+      for (auto& [e, asc] : op_.sort_items) r.keys.push_back(Evaluate(*e, frame, ctx));
+      if (keep != UINT64_MAX && rows_.size() >= keep) {
+        // Top-N: a max-heap of the best `keep` rows.
+        if (!Less(r, rows_.front())) continue;
+        std::pop_heap(rows_.begin(), rows_.end(), cmp);
+        r.frame = frame;
+        rows_.back() = std::move(r);
+        std::push_heap(rows_.begin(), rows_.end(), cmp);
+        continue;
+      }
+      r.frame = frame;
+      rows_.push_back(std::move(r));
+      if (keep != UINT64_MAX) std::push_heap(rows_.begin(), rows_.end(), cmp);
+    }
+    if (keep != UINT64_MAX)
+      std::sort_heap(rows_.begin(), rows_.end(), cmp);
+    else
+      std::sort(rows_.begin(), rows_.end(), cmp);
+  }
+
+  std::vector<Row> rows_;
+  bool done_ = false;
+  size_t next_ = 0;
+};
+
+class SkipOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    init_ = false;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!init_) {
+      remaining_ = EvalCount(op_.count, state_.eval, "SKIP");
+      init_ = true;
+    }
+    while (remaining_ > 0) {
+      if (!input().Pull(frame)) return false;
+      --remaining_;
+    }
+    return input().Pull(frame);
+  }
+
+ private:
+  bool init_ = false;
+  int64_t remaining_ = 0;
+};
+
+class LimitOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    init_ = false;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!init_) {
+      remaining_ = EvalCount(op_.count, state_.eval, "LIMIT");
+      init_ = true;
+    }
+    if (remaining_ <= 0) return false;  // stops pulling: scans below stop early
+    if (!input().Pull(frame)) return false;
+    --remaining_;
+    return true;
+  }
+
+ private:
+  bool init_ = false;
+  int64_t remaining_ = 0;
+};
+
+class UnwindOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    list_.clear();
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    for (;;) {
+      if (next_ < list_.size()) {
+        state_.eval.Tick();
+        frame[op_.slot] = std::move(list_[next_++]);
+        return true;
+      }
+      if (!input().Pull(frame)) return false;
+      Value v = Evaluate(*op_.value, frame, state_.eval);
+      next_ = 0;
+      list_.clear();
+      if (v.is_null()) continue;
+      if (v.is_list()) {
+        list_ = std::move(v.as_list());
+      } else {
+        list_.push_back(std::move(v));
+      }
+    }
+  }
+
+ private:
+  Value::List list_;
+  size_t next_ = 0;
+};
+
+class OptionalOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    in_branch_ = false;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    PhysicalOperator& branch = *children_[1];
+    for (;;) {
+      if (in_branch_) {
+        if (branch.Pull(frame)) {
+          found_ = true;
+          return true;
+        }
+        in_branch_ = false;
+        if (!found_) {
+          for (int s : op_.slots) frame[s] = Value();
+          return true;
+        }
+      }
+      if (!input().Pull(frame)) return false;
+      branch.Reset();
+      in_branch_ = true;
+      found_ = false;
+    }
+  }
+
+ private:
+  bool in_branch_ = false;
+  bool found_ = false;
+};
+
+class UnionOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    child_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    while (child_ < children_.size()) {
+      if (children_[child_]->Pull(frame)) {
+        const auto& in = op_.union_inputs[child_];
+        for (size_t i = 0; i < op_.slots.size(); ++i) frame[op_.slots[i]] = frame[in[i]];
+        return true;
+      }
+      ++child_;
+    }
+    return false;
+  }
+
+ private:
+  size_t child_ = 0;
+};
+
+class EagerOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    rows_.clear();
+    done_ = false;
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    if (!done_) {
+      while (input().Pull(frame)) {
+        state_.eval.Tick();
+        rows_.push_back(frame);
+      }
+      done_ = true;
+    }
+    if (next_ >= rows_.size()) return false;
+    frame = std::move(rows_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<Frame> rows_;
+  bool done_ = false;
+  size_t next_ = 0;
+};
+
+class ProcedureCallOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    rows_.clear();
+    next_ = 0;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    const BoundClause& c = *op_.clause;
+    for (;;) {
+      if (next_ < rows_.size()) {
+        auto& row = rows_[next_++];
+        for (auto& y : c.yields)
+          frame[y.slot] = static_cast<size_t>(y.output) < row.size() ? std::move(row[y.output]) : Value();
+        return true;
+      }
+      if (!input().Pull(frame)) return false;
+      rows_.clear();
+      next_ = 0;
+      std::vector<Value> args;
+      for (auto& a : c.args) args.push_back(Evaluate(*a, frame, state_.eval));
+      const auto& sig = c.procedure->first;
+      for (size_t i = 0; i < args.size() && i < sig.params.size(); ++i) CheckArg(sig.params[i], args[i], sig.name);
+      ProcedureContext pctx;
+      pctx.graph = state_.eval.graph;
+      pctx.reader = state_.eval.reader;
+      pctx.txn = sig.writes ? state_.eval.txn : nullptr;
+      auto& ctx = state_.eval;
+      auto failure = c.procedure->second(args, pctx, [this, &ctx](std::vector<Value> row) {
+        ctx.Tick();
+        rows_.push_back(std::move(row));
+        return true;
+      });
+      if (failure) Throw(failure->code, sig.name + ": " + failure->message, c.position);
+      if (c.yields.empty() && !rows_.empty() && !c.standalone) rows_.resize(1);
+      if (c.yields.empty() && sig.outputs.empty()) {
+        rows_.clear();
+        rows_.emplace_back();
+      }
+    }
+  }
+
+ private:
+  static void CheckArg(const ProcedureParam& p, const Value& v, const std::string& proc) {
+    if (v.is_null()) return;
+    const std::string& t = p.type;
+    bool ok = true;
+    if (t == "STRING") ok = v.is_string();
+    else if (t == "INTEGER") ok = v.is_int();
+    else if (t == "FLOAT") ok = v.is_double() || v.is_int();
+    else if (t == "NUMBER") ok = v.is_number();
+    else if (t == "BOOLEAN") ok = v.is_bool();
+    else if (t == "MAP") ok = v.is_map();
+    else if (t == "LIST" || t.rfind("LIST", 0) == 0) ok = v.is_list();
+    else if (t == "NODE") ok = v.is_node();
+    if (!ok)
+      Throw(ErrorCode::kArgumentError, "Procedure " + proc + ": argument `" + p.name + "` must be of type " + t +
+                                           " but was " + Value::TypeName(v.type()),
+            {}, "InvalidArgumentType");
+  }
+
+  std::vector<std::vector<Value>> rows_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<PhysicalOperator> BuildPhysical(const LogicalOperator& op, ExecState& state) {
+  std::unique_ptr<PhysicalOperator> p;
+  switch (op.kind) {
+    case LogicalOpKind::kOnce:
+    case LogicalOpKind::kArgument: p = std::make_unique<OnceOp>(op, state); break;
+    case LogicalOpKind::kNodeScan: p = std::make_unique<NodeScanOp>(op, state); break;
+    case LogicalOpKind::kNodeIndexSeek: p = std::make_unique<NodeIndexSeekOp>(op, state); break;
+    case LogicalOpKind::kNodeByIdSeek: p = std::make_unique<NodeScanOp>(op, state); break;
+    case LogicalOpKind::kExpand: p = std::make_unique<ExpandOp>(op, state); break;
+    case LogicalOpKind::kVarExpand: p = std::make_unique<VarExpandOp>(op, state); break;
+    case LogicalOpKind::kShortestPath: p = std::make_unique<ShortestPathOp>(op, state); break;
+    case LogicalOpKind::kFilter: p = std::make_unique<FilterOp>(op, state); break;
+    case LogicalOpKind::kNodeFilter: p = std::make_unique<NodeFilterOp>(op, state); break;
+    case LogicalOpKind::kRelFilter: p = std::make_unique<RelFilterOp>(op, state); break;
+    case LogicalOpKind::kProjection: p = std::make_unique<ProjectionOp>(op, state); break;
+    case LogicalOpKind::kAggregate: p = std::make_unique<AggregateOp>(op, state); break;
+    case LogicalOpKind::kDistinct: p = std::make_unique<DistinctOp>(op, state); break;
+    case LogicalOpKind::kSort: p = std::make_unique<SortOp>(op, state); break;
+    case LogicalOpKind::kSkip: p = std::make_unique<SkipOp>(op, state); break;
+    case LogicalOpKind::kLimit: p = std::make_unique<LimitOp>(op, state); break;
+    case LogicalOpKind::kUnwind: p = std::make_unique<UnwindOp>(op, state); break;
+    case LogicalOpKind::kOptional: p = std::make_unique<OptionalOp>(op, state); break;
+    case LogicalOpKind::kUnion: p = std::make_unique<UnionOp>(op, state); break;
+    case LogicalOpKind::kEager: p = std::make_unique<EagerOp>(op, state); break;
+    case LogicalOpKind::kProcedureCall: p = std::make_unique<ProcedureCallOp>(op, state); break;
+    case LogicalOpKind::kCreate:
+    case LogicalOpKind::kMerge:
+    case LogicalOpKind::kSet:
+    case LogicalOpKind::kRemove:
+    case LogicalOpKind::kDelete: p = BuildWriteOperator(op, state); break;
+  }
+  for (auto& c : op.children) p->AddChild(BuildPhysical(*c, state));
+  return p;
+}
+
+Value PhysicalSubqueryRunner::Run(const BoundSubquery& subquery, Frame& frame) {
+  PhysicalOperator* op = nullptr;
+  for (auto& [l, p] : built_)
+    if (l == subquery.plan.get()) op = p.get();
+  if (!op) {
+    built_.emplace_back(subquery.plan.get(), BuildPhysical(*subquery.plan, state_));
+    op = built_.back().second.get();
+  }
+  op->Reset();
+  if (subquery.kind == BoundSubquery::Kind::kExists) return Value(op->Pull(frame));
+  Value::List out;
+  while (op->Pull(frame)) out.push_back(Evaluate(*subquery.projection, frame, state_.eval));
+  return Value(std::move(out));
+}
+
+namespace {
+void Profile(const PhysicalOperator& op, const BoundQuery& q, int depth, std::ostringstream& out) {
+  out << std::string(depth * 2, ' ') << LogicalOpName(op.logical().kind) << "  rows=" << op.rows()
+      << " time=" << (op.nanos() / 1000) << "us\n";
+  for (size_t i = op.children().size(); i-- > 0;) Profile(*op.children()[i], q, depth + 1, out);
+}
+}  // namespace
+
+std::string ProfileText(const PhysicalOperator& root, const BoundQuery& query,
+                        const std::vector<std::string>& columns) {
+  std::ostringstream out;
+  out << "Produce";
+  for (size_t i = 0; i < columns.size(); ++i) out << (i ? ", " : " ") << columns[i];
+  out << "\n";
+  Profile(root, query, 1, out);
+  return out.str();
+}
+
+}  // namespace trendgraph::query
