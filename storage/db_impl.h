@@ -13,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/graph_store.h"
@@ -100,6 +101,10 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   };
   Status CommitBatch(rocksdb::WriteBatch* batch, Publish publish);
 
+  // Ids below Counters::next_node that were deleted. Read and changed only by
+  // the writer (under the writer slot), so unguarded.
+  std::unordered_set<NodeId>& deleted_nodes() { return deleted_nodes_; }
+
   // Called by DropGraph with the writer held: the graph becomes empty and
   // refuses commits.
   void MarkDropped();
@@ -121,6 +126,8 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // Guards counters_ and orders commits against snapshot creation.
   mutable std::mutex publish_mu_;
   std::shared_ptr<const Counters> counters_;
+
+  std::unordered_set<NodeId> deleted_nodes_;
 
   std::mutex writer_mu_;
   std::condition_variable writer_cv_;

@@ -98,6 +98,9 @@ Status GraphImpl::Load() {
       default: return Status::Corruption("graph '" + name_ + "': unknown counter kind");
     }
   }
+  prefix = keys::DeletedNodePrefix(id_);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    deleted_nodes_.insert(keys::TrailingId(std::string_view(it->key().data(), it->key().size())));
   TG_RETURN_IF_ERROR(FromRocks(it->status(), "load graph '" + name_ + "'"));
   std::lock_guard pub(publish_mu_);
   counters_ = std::move(counters);
@@ -167,6 +170,7 @@ void GraphImpl::MarkDropped() {
   counters_ = std::make_shared<Counters>();
   std::unique_lock meta(meta_mu_);
   for (TokenTable& t : tokens_) t = TokenTable();
+  deleted_nodes_.clear();
   indexes_.clear();
 }
 

@@ -174,6 +174,12 @@ std::string CounterKey(uint32_t g, CounterKind kind, uint32_t id) {
   return k;
 }
 std::string CounterPrefix(uint32_t g) { return Start(g, Tag::kCounter, 10); }
+std::string DeletedNodeKey(uint32_t g, NodeId id) {
+  std::string k = Start(g, Tag::kDeletedNode, 13);
+  PutU64BE(&k, id);
+  return k;
+}
+std::string DeletedNodePrefix(uint32_t g) { return Start(g, Tag::kDeletedNode, 5); }
 
 // ---- tagged values ----
 

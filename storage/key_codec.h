@@ -24,6 +24,9 @@
 //          [g]'K' kind:u8 id:u32                -> token name
 //          [g]'k' kind:u8 name                  -> u32 token id
 //          [g]'C' kind:u8 [id:u32]              -> u64 counter (absolute)
+//          [g]'D' node:u64                      -> ""  (a deleted node id: with
+//              the node id allocator this answers "does node x exist" for the
+//              writer from memory; loaded at open)
 //
 // Node record: varint #labels, labels (varint, sorted), properties.
 // Rel record:  varint type, varint start, varint end, properties.
@@ -82,6 +85,7 @@ enum class Tag : char {
   kTokenName = 'K',
   kTokenId = 'k',
   kCounter = 'C',
+  kDeletedNode = 'D',
 };
 
 // Append only, never renumber: on-disk format.
@@ -175,6 +179,8 @@ std::string TokenIdKey(uint32_t g, TokenKind kind, std::string_view name);
 std::string CounterKey(uint32_t g, CounterKind kind);
 std::string CounterKey(uint32_t g, CounterKind kind, uint32_t id);
 std::string CounterPrefix(uint32_t g);
+std::string DeletedNodeKey(uint32_t g, NodeId id);
+std::string DeletedNodePrefix(uint32_t g);
 // The id in the last 8 bytes of a key (node/rel/label/type/property index).
 inline uint64_t TrailingId(std::string_view key) { return GetU64BE(key.data() + key.size() - 8); }
 

@@ -43,6 +43,7 @@ WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph)
     : ReaderImpl(std::move(graph)), db_(graph_->rdb()), batch_(rocksdb::BytewiseComparator(), 0, true) {
   graph_->AcquireWriter();
   counters_ = *graph_->counters();
+  committed_next_node_ = counters_.next_node;
   for (int k = 0; k < 3; ++k) committed_tokens_[k] = graph_->TokenCount(static_cast<keys::TokenKind>(k));
   indexes_ = graph_->Indexes();
   RebuildIndexMap();
@@ -71,11 +72,11 @@ uint64_t WriteTxnImpl::RelCountByType(TypeId type) {
 }
 
 bool WriteTxnImpl::NodeExists(NodeId id) {
+  // Every id below the allocator was created once; deletions are recorded.
+  if (id >= counters_.next_node) return false;
   if (known_nodes_.count(id)) return true;
-  rocksdb::PinnableSlice v;
-  if (!RawGet(keys::NodeKey(g_, id), &v).ok()) return false;
-  known_nodes_.insert(id);
-  return true;
+  if (id >= committed_next_node_) return false;  // created here, then deleted
+  return !deleted_here_.count(id) && !graph_->deleted_nodes().count(id);
 }
 
 // ---- tokens ----
@@ -175,7 +176,11 @@ void WriteTxnImpl::DeleteIndexEntries(NodeId id, const std::vector<LabelId>& lab
   }
 }
 
-Status WriteTxnImpl::ReadNode(NodeId id, NodeRecord* out) { return GetNode(id, out); }
+Status WriteTxnImpl::ReadNode(NodeId id, NodeRecord* out) {
+  TG_RETURN_IF_ERROR(GetNode(id, out));
+  known_nodes_.insert(id);
+  return Status::OK();
+}
 
 Status WriteTxnImpl::WriteNode(const NodeRecord& rec) {
   std::string v;
@@ -314,6 +319,10 @@ Status WriteTxnImpl::DeleteNode(NodeId id, bool detach) {
   DeleteIndexEntries(id, rec.labels, rec.props);
   --counters_.nodes;
   known_nodes_.erase(id);
+  if (id < committed_next_node_) {
+    deleted_here_.insert(id);
+    batch_.Put(keys::DeletedNodeKey(g_, id), rocksdb::Slice());
+  }
   return Status::OK();
 }
 
@@ -389,6 +398,7 @@ Result<NodeId> WriteTxnImpl::MergeNodeByKey(LabelId label, PropKeyId key, const 
     Status s = LookupUnique(label, key, value, &id);
     if (s.ok()) {
       if (created) *created = false;
+      known_nodes_.insert(id);
       return id;
     }
     if (!s.IsNotFound()) return s;
@@ -516,7 +526,24 @@ Status WriteTxnImpl::Commit() {
   for (int k = 0; k < 3; ++k) publish.new_tokens[k] = std::move(new_tokens_[k]);
   publish.indexes_changed = indexes_changed_;
   if (indexes_changed_) publish.indexes = indexes_;
-  return graph_->CommitBatch(batch_.GetWriteBatch(), std::move(publish));
+  // Re-emit the batch in key order, one entry per key: the memtable inserts
+  // then walk its skiplist forward (splice reuse) instead of searching from
+  // the top for every key, and overwritten entries are dropped.
+  rocksdb::WriteBatch sorted(batch_.GetWriteBatch()->GetDataSize());
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->DefaultColumnFamily()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    rocksdb::WriteEntry e = it->Entry();
+    if (e.type == rocksdb::kPutRecord)
+      sorted.Put(e.key, e.value);
+    else if (e.type == rocksdb::kDeleteRecord)
+      sorted.Delete(e.key);
+    else
+      return Status::Corruption("unexpected entry kind in a write transaction");
+  }
+  TG_RETURN_IF_ERROR(FromRocks(it->status(), "prepare commit"));
+  TG_RETURN_IF_ERROR(graph_->CommitBatch(&sorted, std::move(publish)));
+  graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
+  return Status::OK();
 }
 
 }  // namespace trendgraph::storage::internal

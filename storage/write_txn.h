@@ -80,6 +80,10 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   std::unordered_set<TypeId> touched_types_;
   // Nodes known to exist in this txn's view (saves reads in CreateRel).
   std::unordered_set<NodeId> known_nodes_;
+  // Committed nodes this txn deleted, and the committed id allocator: with
+  // GraphImpl::deleted_nodes() they answer NodeExists without a read.
+  std::unordered_set<NodeId> deleted_here_;
+  NodeId committed_next_node_ = 0;
 
   // Tokens created by this txn (ids follow the committed ones).
   uint32_t committed_tokens_[3] = {0, 0, 0};

@@ -79,6 +79,19 @@ TEST(DatabaseTest, CreatesDefaultGraphAndReopensWithEverything) {
   EXPECT_EQ(txn->CreateNode({}, {}).value(), 21u);
   EXPECT_EQ(txn->GetOrCreateLabel("Company"), *g->FindLabel("Company"));
   EXPECT_EQ(txn->GetOrCreateLabel("New"), 2u);
+  // Deleted nodes stay deleted for the writer's existence checks.
+  ASSERT_OK(txn->DeleteNode(5, true));
+  ASSERT_OK(txn->Commit());
+  txn.reset();
+  g.reset();
+  snap.reset();
+  db.reset();
+  db = OpenOrDie(dir.Sub("db"));
+  g = G(*db, "default");
+  txn = g->BeginWrite();
+  EXPECT_TRUE(txn->CreateRel(0, 5, 6, {}).status().IsNotFound());
+  EXPECT_TRUE(txn->CreateRel(0, 6, 22, {}).status().IsNotFound());
+  EXPECT_TRUE(txn->CreateRel(0, 6, 21, {}).ok());
   // The unique index still holds after reopen.
   EXPECT_TRUE(txn->CreateNode({*g->FindLabel("Company")}, {{*g->FindPropKey("name"), Value("c3")}})
                   .status()
