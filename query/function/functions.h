@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "query/query_exception.h"
@@ -23,12 +24,26 @@
 
 namespace trendgraph::query {
 
+// Token id -> name as the running query sees them, including the tokens its
+// own write transaction created (the graph's dictionary only has committed
+// ones). The executor implements it over its token cache.
+class TokenNames {
+ public:
+  virtual ~TokenNames() = default;
+  virtual std::string LabelName(storage::LabelId id) const = 0;
+  virtual std::string TypeName(storage::TypeId id) const = 0;
+  virtual std::string PropKeyName(storage::PropKeyId id) const = 0;
+};
+
 // What a function may use while it runs. Graph functions (labels, type,
-// properties, keys, startNode, endNode, exists on entities) need `reader` and
-// `graph`; when they are null such a call throws kArgumentError.
+// properties, keys) need `reader` and `graph`; when they are null such a
+// call throws kArgumentError.
 struct FunctionContext {
   storage::GraphReader* reader = nullptr;  // labels(n), properties(n), ...
   storage::Graph* graph = nullptr;         // token names (LabelName, TypeName, PropKeyName)
+  // Optional: when set, names are resolved through it instead of `graph`
+  // (needed for tokens created by the query's own uncommitted writes).
+  const TokenNames* names = nullptr;
 };
 
 // args points at nargs evaluated arguments (min_args <= nargs <= max_args,

@@ -24,9 +24,17 @@ void RequireStore(std::string_view fn, FunctionContext& ctx) {
   throw ExecutorException(MakeError(ErrorCode::kStorageError, std::string(fn) + "(): " + s.ToString()));
 }
 
-Value::Map PropsToMap(const storage::Properties& props, storage::Graph& graph) {
+std::string LabelName(FunctionContext& ctx, storage::LabelId id) {
+  return ctx.names ? ctx.names->LabelName(id) : ctx.graph->LabelName(id);
+}
+std::string TypeName(FunctionContext& ctx, storage::TypeId id) {
+  return ctx.names ? ctx.names->TypeName(id) : ctx.graph->TypeName(id);
+}
+
+Value::Map PropsToMap(storage::Properties& props, FunctionContext& ctx) {
   Value::Map out;
-  for (const auto& [key, value] : props) out.emplace(graph.PropKeyName(key), value);
+  for (auto& [key, value] : props)
+    out.emplace(ctx.names ? ctx.names->PropKeyName(key) : ctx.graph->PropKeyName(key), std::move(value));
   return out;
 }
 
@@ -48,7 +56,7 @@ Value FnLabels(const Value* a, size_t, FunctionContext& ctx) {
   if (!s.ok()) ThrowStorage("labels", s, "node", v.as_node().id);
   Value::List out;
   out.reserve(rec.labels.size());
-  for (storage::LabelId l : rec.labels) out.emplace_back(ctx.graph->LabelName(l));
+  for (storage::LabelId l : rec.labels) out.emplace_back(LabelName(ctx, l));
   return Value(std::move(out));
 }
 
@@ -57,7 +65,7 @@ Value FnType(const Value* a, size_t, FunctionContext& ctx) {
   if (v.is_null()) return Value();
   if (!v.is_rel()) ThrowArgType("type", 0, "a Relationship", v);
   RequireStore("type", ctx);
-  return Value(ctx.graph->TypeName(v.as_rel().type));
+  return Value(TypeName(ctx, v.as_rel().type));
 }
 
 Value FnProperties(const Value* a, size_t, FunctionContext& ctx) {
@@ -69,14 +77,14 @@ Value FnProperties(const Value* a, size_t, FunctionContext& ctx) {
     storage::NodeRecord rec;
     Status s = ctx.reader->GetNode(v.as_node().id, &rec);
     if (!s.ok()) ThrowStorage("properties", s, "node", v.as_node().id);
-    return Value(PropsToMap(rec.props, *ctx.graph));
+    return Value(PropsToMap(rec.props, ctx));
   }
   if (v.is_rel()) {
     RequireStore("properties", ctx);
     storage::RelRecord rec;
     Status s = ctx.reader->GetRel(v.as_rel().id, &rec);
     if (!s.ok()) ThrowStorage("properties", s, "relationship", v.as_rel().id);
-    return Value(PropsToMap(rec.props, *ctx.graph));
+    return Value(PropsToMap(rec.props, ctx));
   }
   ThrowArgType("properties", 0, "a Node, a Relationship or a Map", v);
 }

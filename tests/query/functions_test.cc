@@ -7,10 +7,13 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "query/expression/value_ops.h"
+#include "test_util.h"
 
 namespace trendgraph::query {
 namespace {
@@ -421,6 +424,100 @@ TEST(GraphValues, IdsEndpointsAndPaths) {
   EXPECT_EQ(C("labels", {N}), "null");
   EXPECT_ERROR(ErrorCode::kTypeError, Call("labels", {1}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("labels", {NodeRef{1}}));
+}
+
+// ---- Graph functions against a real store (Graph3, Graph9, Map3) -----------------
+
+class GraphFunctionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::Options o;
+    o.path = dir_.Sub("db");
+    ASSERT_OK(storage::Database::Open(o, &db_));
+    ASSERT_OK(db_->GetGraph("default", &graph_));
+    auto txn = graph_->BeginWrite();
+    storage::LabelId foo = txn->GetOrCreateLabel("Foo");
+    storage::LabelId bar = txn->GetOrCreateLabel("Bar");
+    storage::TypeId r = txn->GetOrCreateType("R");
+    storage::PropKeyId name = txn->GetOrCreatePropKey("name");
+    storage::PropKeyId level = txn->GetOrCreatePropKey("level");
+    auto a = txn->CreateNode({foo, bar}, {{name, Value("Popeye")}, {level, Value(9001)}});
+    auto b = txn->CreateNode({}, {});
+    ASSERT_OK(a.status());
+    ASSERT_OK(b.status());
+    auto rel = txn->CreateRel(r, *a, *b, {{name, Value("knows")}});
+    ASSERT_OK(rel.status());
+    ASSERT_OK(txn->Commit());
+    a_ = NodeRef{*a};
+    b_ = NodeRef{*b};
+    r_ = RelRef{*rel, *a, *b, r};
+    snapshot_ = graph_->NewSnapshot();
+    ctx_.reader = snapshot_.get();
+    ctx_.graph = graph_.get();
+  }
+
+  Value Call(std::string_view name, std::vector<Value> args) {
+    const ScalarFunctionDef* def = FindScalarFunction(name);
+    return def->fn(args.data(), args.size(), ctx_);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Database> db_;
+  std::shared_ptr<storage::Graph> graph_;
+  std::unique_ptr<storage::Snapshot> snapshot_;
+  FunctionContext ctx_;
+  NodeRef a_, b_;
+  RelRef r_;
+};
+
+TEST_F(GraphFunctionsTest, LabelsTypePropertiesKeys) {
+  EXPECT_EQ(S(Call("labels", {a_})), "['Foo', 'Bar']");  // creation order
+  EXPECT_EQ(S(Call("labels", {b_})), "[]");
+  EXPECT_EQ(S(Call("labels", {N})), "null");
+  EXPECT_EQ(S(Call("type", {r_})), "'R'");
+  EXPECT_EQ(S(Call("type", {N})), "null");
+  EXPECT_EQ(S(Call("properties", {a_})), "{level: 9001, name: 'Popeye'}");
+  EXPECT_EQ(S(Call("properties", {b_})), "{}");
+  EXPECT_EQ(S(Call("properties", {r_})), "{name: 'knows'}");
+  EXPECT_EQ(S(Call("keys", {a_})), "['level', 'name']");
+  EXPECT_EQ(S(Call("keys", {r_})), "['name']");
+  EXPECT_EQ(S(Call("keys", {b_})), "[]");
+  EXPECT_EQ(S(Call("id", {a_})), std::to_string(a_.id));
+  EXPECT_EQ(S(Call("startNode", {r_})), S(Value(a_)));
+  EXPECT_EQ(S(Call("endNode", {r_})), S(Value(b_)));
+  EXPECT_ERROR(ErrorCode::kTypeError, Call("labels", {1}));  // Graph3 [9]
+  EXPECT_ERROR(ErrorCode::kTypeError, Call("type", {a_}));
+}
+
+TEST_F(GraphFunctionsTest, MissingEntityIsEntityNotFound) {
+  EXPECT_ERROR(ErrorCode::kEntityNotFound, Call("labels", {NodeRef{a_.id + 1000}}));
+  EXPECT_ERROR(ErrorCode::kEntityNotFound, Call("properties", {RelRef{r_.id + 1000, 0, 0, 0}}));
+}
+
+// The executor's view of tokens its own transaction created.
+class TxnNames : public TokenNames {
+ public:
+  std::map<uint32_t, std::string> labels, types, keys;
+  std::string LabelName(storage::LabelId id) const override { return labels.at(id); }
+  std::string TypeName(storage::TypeId id) const override { return types.at(id); }
+  std::string PropKeyName(storage::PropKeyId id) const override { return keys.at(id); }
+};
+
+TEST_F(GraphFunctionsTest, SeesOwnUncommittedWritesAndTokens) {
+  snapshot_.reset();
+  auto txn = graph_->BeginWrite();
+  TxnNames names;
+  storage::LabelId person = txn->GetOrCreateLabel("Person");
+  storage::PropKeyId born = txn->GetOrCreatePropKey("born");
+  names.labels = {{person, "Person"}};
+  names.keys = {{born, "born"}};
+  auto n = txn->CreateNode({person}, {{born, Value(1970)}});
+  ASSERT_OK(n.status());
+  ctx_.reader = txn.get();
+  ctx_.names = &names;
+  EXPECT_EQ(S(Call("labels", {NodeRef{*n}})), "['Person']");
+  EXPECT_EQ(S(Call("properties", {NodeRef{*n}})), "{born: 1970}");
+  EXPECT_EQ(S(Call("keys", {NodeRef{*n}})), "['born']");
 }
 
 // ---- Math (Mathematical*) ----------------------------------------------------------
