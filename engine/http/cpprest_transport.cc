@@ -351,9 +351,15 @@ Status StartCpprestTransport(const TransportOptions& options, RequestCallback ca
       http_listener_config config;
       auto listener = std::make_unique<http_listener>(web::uri(url), config);
       uint64_t max_body = options.max_body_bytes;
-      listener->support([callback, max_body](web_http::http_request req) {
+      auto handler = [callback, max_body](web_http::http_request req) {
         OnCpprestRequest(std::move(req), callback, max_body);
-      });
+      };
+      listener->support(handler);
+      // cpprest answers OPTIONS and TRACE itself unless told otherwise; we
+      // need OPTIONS for CORS preflights and want TRACE refused like any
+      // unknown method.
+      listener->support(web_http::methods::OPTIONS, handler);
+      listener->support(web_http::methods::TRCE, handler);
       listener->open().wait();
       *out = std::make_unique<CpprestTransport>(std::move(listener), port);
       return Status::OK();
