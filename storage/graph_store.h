@@ -14,7 +14,8 @@
 // is used by one thread at a time. Any number of Snapshots may be open while a
 // WriteTxn runs; at most one WriteTxn per graph is open at a time (BeginWrite
 // waits for the previous one to commit or be destroyed). Iterators never
-// outlive the reader that made them.
+// outlive the reader that made them. Graphs, Snapshots and WriteTxns must
+// be destroyed before the Database that produced them.
 #pragma once
 
 #include <cstdint>
