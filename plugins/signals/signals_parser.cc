@@ -5,9 +5,12 @@
 #include <cmark-gfm.h>
 
 #include <array>
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "format_text.h"
 
@@ -83,40 +86,57 @@ Column ColumnFromHeader(std::string_view h) {
 // line), so a node's start_line indexes this array (1-based) directly.
 void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
   lines->clear();
-  size_t start = 0;
-  const size_t n = text.size();
-  for (size_t i = 0; i < n; ++i) {
-    char c = text[i];
-    if (c == '\n' || c == '\r') {
-      lines->push_back(text.substr(start, i - start));
-      if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
-      start = i + 1;
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* start = begin;
+  if (std::memchr(begin, '\r', text.size()) == nullptr) {
+    // No carriage returns (every generated and collected page): memchr for '\n'.
+    while (const char* nl = static_cast<const char*>(std::memchr(start, '\n', static_cast<size_t>(end - start)))) {
+      lines->emplace_back(start, static_cast<size_t>(nl - start));
+      start = nl + 1;
+    }
+    lines->emplace_back(start, static_cast<size_t>(end - start));
+    return;
+  }
+  for (const char* p = begin; p < end; ++p) {
+    if (*p == '\n' || *p == '\r') {
+      lines->emplace_back(start, static_cast<size_t>(p - start));
+      if (*p == '\r' && p + 1 < end && p[1] == '\n') ++p;
+      start = p + 1;
     }
   }
-  lines->push_back(text.substr(start));
+  lines->emplace_back(start, static_cast<size_t>(end - start));
 }
 
 // Splits a table row at '|' not preceded by '\', drops the pieces before the
 // first and after the last '|', trims each cell and turns "\|" into "|".
 void SplitRow(std::string_view row, std::vector<std::string>* cells) {
-  cells->clear();
   row = TrimBlank(row);
-  size_t piece_start = 0;
-  bool first = true;
-  for (size_t i = 0; i < row.size(); ++i) {
-    if (row[i] != '|' || (i > 0 && row[i - 1] == '\\')) continue;
-    if (!first) {
-      std::string_view cell = TrimBlank(row.substr(piece_start, i - piece_start));
-      std::string& out = cells->emplace_back();
-      out.reserve(cell.size());
-      for (size_t k = 0; k < cell.size(); ++k) {
-        if (cell[k] == '\\' && k + 1 < cell.size() && cell[k + 1] == '|') continue;
-        out.push_back(cell[k]);
+  size_t count = 0;
+  size_t piece_start = std::string_view::npos;  // npos until the first '|'
+  size_t pos = 0;
+  while (true) {
+    size_t bar = row.find('|', pos);
+    if (bar == std::string_view::npos) break;
+    pos = bar + 1;
+    if (bar > 0 && row[bar - 1] == '\\') continue;
+    if (piece_start != std::string_view::npos) {
+      std::string_view cell = TrimBlank(row.substr(piece_start, bar - piece_start));
+      if (count == cells->size()) cells->emplace_back();
+      std::string& out = (*cells)[count++];
+      if (cell.find("\\|") == std::string_view::npos) {
+        out.assign(cell);
+      } else {
+        out.clear();
+        for (size_t k = 0; k < cell.size(); ++k) {
+          if (cell[k] == '\\' && k + 1 < cell.size() && cell[k + 1] == '|') continue;
+          out.push_back(cell[k]);
+        }
       }
     }
-    first = false;
-    piece_start = i + 1;
+    piece_start = bar + 1;
   }
+  cells->resize(count);
 }
 
 // "Title" and "page" of line 1, in either header form:
@@ -190,11 +210,99 @@ cmark_syntax_extension* TableExtension() {
   return table;
 }
 
-struct ParserDeleter {
-  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+// A per-thread bump allocator for cmark: a page's parse makes thousands of
+// small allocations (nodes, strbufs, table cells) that all die together, so
+// malloc/free dominated the profile. Blocks carry their size so realloc can
+// copy; realloc of the newest block grows in place. Reset() after each
+// document keeps the memory for the next one (up to kKeepBytes).
+class CmarkArena {
+ public:
+  static CmarkArena& Get() {
+    thread_local CmarkArena arena;
+    return arena;
+  }
+  static cmark_mem* Allocator() {
+    static cmark_mem mem = {&Calloc, &Realloc, &Free};
+    return &mem;
+  }
+  void Reset() {
+    size_t kept = 0;
+    size_t keep = 0;
+    while (keep < chunks_.size() && kept + chunks_[keep].size <= kKeepBytes) kept += chunks_[keep++].size;
+    if (keep == 0 && !chunks_.empty()) keep = 1;
+    chunks_.resize(keep);
+    current_ = 0;
+    used_ = 0;
+    last_ = nullptr;
+  }
+  ~CmarkArena() = default;
+
+ private:
+  static constexpr size_t kChunkBytes = size_t{256} << 10;
+  static constexpr size_t kKeepBytes = size_t{4} << 20;
+  static constexpr size_t kAlign = 16;
+  struct Chunk {
+    std::unique_ptr<unsigned char[]> data;
+    size_t size = 0;
+  };
+
+  static void* Calloc(size_t n, size_t size) {
+    void* p = Get().Allocate(n * size);
+    std::memset(p, 0, n * size);
+    return p;
+  }
+  static void* Realloc(void* p, size_t size) { return Get().Reallocate(p, size); }
+  static void Free(void*) {}
+
+  static size_t& SizeOf(void* p) { return *reinterpret_cast<size_t*>(static_cast<unsigned char*>(p) - kAlign); }
+
+  void* Allocate(size_t size) {
+    const size_t need = ((size + kAlign - 1) & ~(kAlign - 1)) + kAlign;
+    while (current_ < chunks_.size() && used_ + need > chunks_[current_].size) {
+      ++current_;
+      used_ = 0;
+    }
+    if (current_ == chunks_.size()) {
+      Chunk c;
+      c.size = std::max(kChunkBytes, need);
+      c.data.reset(new unsigned char[c.size]);
+      chunks_.push_back(std::move(c));
+      used_ = 0;
+    }
+    unsigned char* block = chunks_[current_].data.get() + used_ + kAlign;
+    used_ += need;
+    SizeOf(block) = size;
+    last_ = block;
+    return block;
+  }
+
+  void* Reallocate(void* p, size_t size) {
+    if (p == nullptr) return Allocate(size);
+    const size_t old = SizeOf(p);
+    if (p == last_) {
+      // Grow or shrink the newest block in place when its chunk has room.
+      const size_t start = static_cast<size_t>(static_cast<unsigned char*>(p) - chunks_[current_].data.get());
+      const size_t end = start + ((size + kAlign - 1) & ~(kAlign - 1));
+      if (end <= chunks_[current_].size) {
+        used_ = end;
+        SizeOf(p) = size;
+        return p;
+      }
+    }
+    void* q = Allocate(size);
+    std::memcpy(q, p, std::min(old, size));
+    return q;
+  }
+
+  std::vector<Chunk> chunks_;
+  size_t current_ = 0;
+  size_t used_ = 0;
+  void* last_ = nullptr;
 };
-struct NodeDeleter {
-  void operator()(cmark_node* n) const { cmark_node_free(n); }
+
+// Resets the thread's arena when a parse ends, however it ends.
+struct ArenaScope {
+  ~ArenaScope() { CmarkArena::Get().Reset(); }
 };
 
 bool IsType(cmark_node* node, const char* type) {
@@ -265,14 +373,34 @@ class SignalsDocParser {
   std::vector<std::string_view> lines_;
   std::vector<std::string> cells_;
   std::vector<Column> columns_;
+  static constexpr size_t kLinearDedupeLimit = 128;
+  static constexpr size_t kMaxContainerPrefix = 64;
+  static constexpr size_t kMaxTableCells = 128;
+  static std::string DedupeKey(const SignalsConcept& c) {
+    std::string k(1, static_cast<char>(c.label));
+    k.append(c.name);
+    return k;
+  }
+  std::unordered_set<std::string> seen_;  // used past kLinearDedupeLimit concepts
 };
 
 bool SignalsDocParser::AddConcept(SignalsConcept&& c) {
   if (c.name.empty()) return false;
-  for (const SignalsConcept& seen : doc_->concepts) {
-    if (seen.label == c.label && seen.name == c.name) return false;
+  std::vector<SignalsConcept>& all = doc_->concepts;
+  // Pages have tens of items: a linear scan beats hashing. Past that (huge
+  // or hostile pages) a set keeps the parse linear.
+  if (all.size() < kLinearDedupeLimit) {
+    for (const SignalsConcept& seen : all) {
+      if (seen.label == c.label && seen.name == c.name) return false;
+    }
+    if (all.size() + 1 == kLinearDedupeLimit) {
+      for (const SignalsConcept& seen : all) seen_.insert(DedupeKey(seen));
+      seen_.insert(DedupeKey(c));
+    }
+  } else if (!seen_.insert(DedupeKey(c)).second) {
+    return false;
   }
-  doc_->concepts.push_back(std::move(c));
+  all.push_back(std::move(c));
   return true;
 }
 
@@ -367,6 +495,26 @@ void SignalsDocParser::HandleClosest(cmark_node* list) {
 
 bool SignalsDocParser::Run() {
   SplitLines(text_, &lines_);
+  // cmark-gfm 0.29.0.gfm.6 is super-linear on some shapes (table rows with
+  // thousands of cells, long lines under deeply nested containers); pages
+  // have 2-7 columns and no nesting, so refuse such lines up front.
+  for (size_t i = 0; i < lines_.size(); ++i) {
+    std::string_view l = lines_[i];
+    size_t prefix = 0;
+    while (prefix < l.size() && prefix <= kMaxContainerPrefix &&
+           (l[prefix] == '>' || l[prefix] == ' ' || l[prefix] == '\t' || l[prefix] == '*' || l[prefix] == '-' ||
+            l[prefix] == '+')) {
+      ++prefix;
+    }
+    if (prefix > kMaxContainerPrefix) {
+      return Fail(LineRef(static_cast<uint32_t>(i + 1)) + ": more than " + std::to_string(kMaxContainerPrefix) +
+                  " leading block markers ('>', list markers, indentation); not a signals page");
+    }
+    if (static_cast<size_t>(std::count(l.begin(), l.end(), '|')) > kMaxTableCells + 1) {
+      return Fail(LineRef(static_cast<uint32_t>(i + 1)) + ": more than " + std::to_string(kMaxTableCells) +
+                  " table cells in one row");
+    }
+  }
   SignalsArticle& art = doc_->article;
   std::string_view title, page;
   if (!ParseTitleLine(TrimBlank(Line(1)), &title, &page)) {
@@ -386,11 +534,14 @@ bool SignalsDocParser::Run() {
   art.file_hash = StripMd(file_name_);
   art.id = art.url.empty() ? "file:" + std::string(file_name_) : CanonicalUrl(art.url);
 
-  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(CMARK_OPT_DEFAULT));
-  cmark_parser_attach_syntax_extension(parser.get(), TableExtension());
-  cmark_parser_feed(parser.get(), text_.data(), text_.size());
-  std::unique_ptr<cmark_node, NodeDeleter> root(cmark_parser_finish(parser.get()));
-  if (!root) return Fail("markdown parser failed");
+  // Everything cmark allocates lives in this thread's arena until the
+  // scope ends; nodes and parser are never freed one by one.
+  ArenaScope arena_scope;
+  cmark_parser* parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, CmarkArena::Allocator());
+  cmark_parser_attach_syntax_extension(parser, TableExtension());
+  cmark_parser_feed(parser, text_.data(), text_.size());
+  cmark_node* root = cmark_parser_finish(parser);
+  if (root == nullptr) return Fail("markdown parser failed");
 
   std::array<int, kSectionCount> section_line{};  // first heading line per section
   Section section = Section::kNone;
@@ -405,7 +556,7 @@ bool SignalsDocParser::Run() {
       s.append(t);
     }
   };
-  for (cmark_node* node = cmark_node_first_child(root.get()); node != nullptr; node = cmark_node_next(node)) {
+  for (cmark_node* node = cmark_node_first_child(root); node != nullptr; node = cmark_node_next(node)) {
     const int line_no = cmark_node_get_start_line(node);
     if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
       std::string_view raw = Line(line_no);

@@ -83,9 +83,9 @@ struct SignalsDocument {
 
 // Limits that bound the work on hostile input.
 struct SignalsParseOptions {
-  // Documents larger than this are refused (default 16 MiB; real pages are
-  // under 40 KB).
-  size_t max_document_bytes = size_t{16} << 20;
+  // Documents larger than this are refused (default 2 MiB; real pages are
+  // under 40 KB, generated ones under 15 KB).
+  size_t max_document_bytes = size_t{2} << 20;
 };
 
 // True when `text` looks like a signals page (line 1 starts with "# __").
@@ -95,7 +95,9 @@ struct SignalsParseOptions {
 // only its last component is used). Returns false with `*error` set (naming
 // the line and what is wrong) on: bytes that are not UTF-8 text, a missing or
 // malformed title line, a repeated section, a table without its delimiter
-// row, or a relevancy cell that is not an integer. On false `*doc` holds
+// row, a relevancy cell that is not an integer, or shapes that would make
+// cmark-gfm super-linear (a row of more than 128 cells, a line with more than
+// 64 leading block markers). On false `*doc` holds
 // nothing useful.
 [[nodiscard]] bool ParseSignalsDocument(std::string_view file_name, std::string_view text, SignalsDocument* doc,
                                         std::string* error, const SignalsParseOptions& options = {});

@@ -1,0 +1,101 @@
+// Parser throughput on the generated benchmark corpus (one core).
+//
+//   formats_bench [--benchmark_filter=...]
+// Documents: $TRENDGRAPH_BENCH_DOCS (a folder of generated .md files), else
+// 2,000 documents generated with gen_corpus.py --seed 42 into a temp folder.
+// Reports docs/s and bytes/s per parser.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "signals_parser.h"
+#ifdef TRENDGRAPH_BENCH_NEWS
+#include "news_parser.h"
+#endif
+#ifdef TRENDGRAPH_BENCH_ACTORS
+#include "actors_matcher.h"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Corpus {
+  std::vector<std::string> names;
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Corpus LoadDir(const fs::path& dir, const std::string& ext) {
+  Corpus c;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ext) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    c.names.push_back(f.filename().string());
+    c.texts.push_back(ReadFile(f));
+    c.bytes += c.texts.back().size();
+  }
+  return c;
+}
+
+const Corpus& Generated() {
+  static Corpus corpus = [] {
+    const char* env = std::getenv("TRENDGRAPH_BENCH_DOCS");
+    if (env && *env) return LoadDir(env, ".md");
+    const fs::path dir = fs::temp_directory_path() / "trendgraph-formats-bench-docs";
+    if (LoadDir(dir, ".md").names.size() < 2000) {
+      const std::string cmd = "python3 '" TRENDGRAPH_SHARED_DIR "/bench/gen_corpus.py' --docs 2000 --seed 42 --force --out '" +
+                              dir.string() + "' > /dev/null";
+      if (std::system(cmd.c_str()) != 0) return Corpus();
+    }
+    return LoadDir(dir, ".md");
+  }();
+  return corpus;
+}
+
+void BM_SignalsParse(benchmark::State& state) {
+  const Corpus& c = Generated();
+  if (c.texts.empty()) {
+    state.SkipWithError("no generated corpus");
+    return;
+  }
+  trendgraph::formats::SignalsDocument doc;
+  std::string error;
+  size_t i = 0, docs = 0, bytes = 0, concepts = 0;
+  for (auto _ : state) {
+    const std::string& t = c.texts[i];
+    if (!trendgraph::formats::ParseSignalsDocument(c.names[i], t, &doc, &error)) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+    concepts += doc.concepts.size();
+    bytes += t.size();
+    ++docs;
+    if (++i == c.texts.size()) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(docs));
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["concepts/doc"] = static_cast<double>(concepts) / static_cast<double>(docs ? docs : 1);
+}
+BENCHMARK(BM_SignalsParse)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
