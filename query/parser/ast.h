@@ -64,7 +64,12 @@ struct ParsedExpression {
   ExprKind kind;
   Position position;
   // The expression's text exactly as written (used for column names:
-  // `RETURN n.name` gives the column "n.name").
+  // `RETURN n.name` gives the column "n.name"). Exact for clause-level
+  // expressions (projection and sort items, WHERE, SKIP/LIMIT, UNWIND, SET
+  // values, DELETE targets, CALL arguments) and for every nested expression
+  // up to 1024 bytes; a longer nested expression carries an abbreviation
+  // "<first 64 bytes>...[N bytes at offset O]" (keeps parsing linear). Equal
+  // texts therefore always mean equal source text.
   std::string text;
 };
 using ExprPtr = std::unique_ptr<ParsedExpression>;

@@ -708,18 +708,22 @@ class Parser {
     return e;
   }
   // Sets the source text of an expression that began at token `start`.
-  // Nested expressions longer than kMaxInnerText keep an empty text: a
-  // left-deep chain (1 + 1 + ... + 1) would otherwise copy its growing
-  // prefix at every operator, quadratic in time and memory. Clause-level
-  // expressions (ParseRootExpr) always get their full text; they do not
-  // overlap, so that is linear.
-  static constexpr uint32_t kMaxInnerText = 256;
+  // A nested expression longer than kMaxInnerText gets an abbreviation
+  // instead ("<first 64 bytes>...[N bytes at offset O]"): a left-deep chain
+  // (1 + 1 + ... + 1) would otherwise copy its growing prefix at every
+  // operator, quadratic in time and memory. The abbreviation still names the
+  // span exactly, so two texts are equal only if they are the same source
+  // span (never a false match for callers comparing texts). Clause-level
+  // expressions (ParseRootExpr) always get their full text: they do not
+  // overlap, so that stays linear.
+  static constexpr uint32_t kMaxInnerText = 1024;
   void SetText(ParsedExpression* e, size_t start, bool root = false) {
     uint32_t from = tokens_[start].offset;
     uint32_t to = PrevEnd();
     uint32_t len = to > from ? to - from : 0;
     if (len > kMaxInnerText && !root) {
-      e->text.clear();
+      e->text.assign(text_.data() + from, 64);
+      e->text += "...[" + std::to_string(len) + " bytes at offset " + std::to_string(from) + "]";
       return;
     }
     e->text.assign(text_.data() + from, len);
@@ -739,7 +743,7 @@ class Parser {
   ExprPtr ParseRootExpr() {
     size_t start = idx_;
     ExprPtr e = ParseExpr();
-    if (e->text.empty()) SetText(e.get(), start, /*root=*/true);
+    if (PrevEnd() - tokens_[start].offset > kMaxInnerText) SetText(e.get(), start, /*root=*/true);
     return e;
   }
 

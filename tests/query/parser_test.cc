@@ -173,6 +173,21 @@ TEST(ParserPositions, ExpressionTextsNameColumns) {
   EXPECT_EQ(items[5].expr->text, "[1,2][0]");
 }
 
+TEST(ParserPositions, LongNestedTextsAreAbbreviatedButDistinct) {
+  std::string a = "'" + std::string(1100, 'a') + "'";
+  std::string b = "'" + std::string(1100, 'b') + "'";
+  ParsedQuery q = ParseQuery("RETURN size(" + a + ") + size(" + b + ") AS x, " + a + " AS y");
+  const auto& items = OnlyReturn(q).projection.items;
+  const auto& sum = static_cast<const ParsedBinary&>(*items[0].expr);
+  const auto& left = static_cast<const ParsedFunctionCall&>(*sum.left);
+  const auto& right = static_cast<const ParsedFunctionCall&>(*sum.right);
+  EXPECT_NE(left.args[0]->text, right.args[0]->text);
+  EXPECT_NE(left.args[0]->text.find("bytes at offset"), std::string::npos);
+  EXPECT_LT(left.args[0]->text.size(), 200u);
+  EXPECT_EQ(items[0].expr->text, "size(" + a + ") + size(" + b + ")");  // clause level: exact
+  EXPECT_EQ(items[1].expr->text, a);
+}
+
 TEST(ParserPositions, NodesCarryLineColumnOffset) {
   ParsedQuery q = ParseQuery("MATCH (a)\n  WHERE a.x > 1\nRETURN a.x + 1 AS y");
   const auto& clauses = q.parts[0].clauses;
