@@ -363,6 +363,29 @@ TEST(ParserSpeed, TypicalQueryWellUnderTwentyMicroseconds) {
 #endif
 }
 
+// Every ```cypher block of docs/query-language.md is one statement that must
+// parse, so the documentation cannot drift from the grammar.
+TEST(ParserDocs, DocsExamplesParse) {
+  fs::path doc = fs::path(TRENDGRAPH_SOURCE_DIR) / "docs" / "query-language.md";
+  ASSERT_TRUE(fs::exists(doc)) << doc;
+  std::vector<std::string> lines = SplitLines(ReadFile(doc));
+  int blocks = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i] != "```cypher") continue;
+    size_t end = i + 1;
+    while (end < lines.size() && lines[end] != "```") ++end;
+    std::string statement = Join(lines, i + 1, end);
+    ++blocks;
+    try {
+      (void)ParseQuery(statement);
+    } catch (const ParserException& e) {
+      ADD_FAILURE() << "docs/query-language.md:" << i + 2 << ": " << e.error().message << "\n" << statement;
+    }
+    i = end;
+  }
+  EXPECT_GE(blocks, 15);
+}
+
 // ---------------------------------------------------------------------------
 // The TCK: every query of every scenario (outlines expanded).
 
