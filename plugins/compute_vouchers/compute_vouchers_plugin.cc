@@ -307,9 +307,10 @@ class ComputeVouchersPlugin : public sdk::ModelPlugin {
       p.Add("units", sdk::OwnedValue(o.units)).Add("since", DateValue(o.since)).Str("note", o.note).Source(o.prov);
       if (sdk::Status s = relate("OPERATES", provider.at(o.provider), chip.at(o.chip), p); !s.ok()) return s;
     }
-    // RESTRICTS: for every rule and every chip it controls, the period the
-    // rule decides the chip's status, found by evaluating the legality test
-    // at each rule date (so the edges agree with chips.legal by construction).
+    // RESTRICTS, US side: for each chip, the rule deciding its status between
+    // consecutive rule dates, found with the legality test itself (so the
+    // edges agree with chips.legal by construction); fee = licence fee.
+    // PRC side: one edge per PRC rule and chip it names, with its factor.
     const Scenario defaults = ParseScenario(m, ParamValue()).value();
     std::vector<Day> dates;
     for (const auto& c : m.controls) dates.push_back(c.effective);
@@ -331,10 +332,8 @@ class ComputeVouchersPlugin : public sdk::ModelPlugin {
         return relate("RESTRICTS", control.at(current), chip.at(ch.name), p);
       };
       for (Day d : dates) {
-        Legality l = EvaluateLegality(m, ch, d, defaults);
-        std::string rule;
-        if (l.subject && l.controlled) rule = l.rule;
-        else if (!l.prc_rule.empty()) rule = l.prc_rule.substr(l.prc_rule.rfind(", ") == std::string::npos ? 0 : l.prc_rule.rfind(", ") + 2);
+        const Legality l = EvaluateLegality(m, ch, d, defaults);
+        const std::string rule = l.subject && l.controlled ? l.rule : "";
         if (rule == current && l.fee == fee) continue;
         if (sdk::Status s = close(Day{d.days - 1}); !s.ok()) return s;
         current = rule;
@@ -342,6 +341,14 @@ class ComputeVouchersPlugin : public sdk::ModelPlugin {
         fee = l.fee;
       }
       if (sdk::Status s = close(std::nullopt); !s.ok()) return s;
+      for (const auto& c : m.controls) {
+        if (c.us || c.kind != ControlKind::kPrcBlock || !c.Names(ch)) continue;
+        double f = c.factor ? *c.factor : defaults.PrcParam(c.factor_param);
+        if (c.factor_is_complement) f = 1.0 - f;
+        Props p;
+        p.Add("from", DateValue(c.effective)).Add("fee", sdk::OwnedValue(0.0)).Add("factor", sdk::OwnedValue(f));
+        if (sdk::Status s = relate("RESTRICTS", control.at(c.id), chip.at(ch.name), p); !s.ok()) return s;
+      }
     }
     return w.status();
   }
