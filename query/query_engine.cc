@@ -113,7 +113,7 @@ void Run(storage::Graph& graph, const ParsedQuery& parsed, const Value::Map& par
   ctx.reader = reader;
   ctx.txn = txn.get();
   ctx.tokens = &tokens;
-  ctx.fn_ctx.graph = &graph;
+  ctx.fn_ctx.graph = &tokens;
   ctx.fn_ctx.reader = reader;
   ctx.cancel = options.cancel;
   auto start = std::chrono::steady_clock::now();

@@ -384,21 +384,22 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       b->name = def->name;
       for (auto& a : f->args) b->children.push_back(Bind(a.get()));
       // Compile-time type errors the TCK expects for statically known kinds.
-      std::string lname = b->name;
-      std::transform(lname.begin(), lname.end(), lname.begin(), ::tolower);
       if (n == 1) {
         auto& a = *b->children[0];
-        std::optional<SymbolKind> k;
-        if (a.kind == BoundExprKind::kVariable) k = KindOf(a.slot);
-        bool is_scalar_const = a.IsConstant() && !a.constant.is_null() && !a.constant.is_map();
-        if (lname == "properties" && (is_scalar_const || (k && (*k == SymbolKind::kPath || *k == SymbolKind::kRelList))))
-          Fail("InvalidArgumentType", "Type mismatch: properties() expects a Node, Relationship or Map", e->position);
-        if (lname == "labels" && k && *k != SymbolKind::kNode && *k != SymbolKind::kAny)
-          Fail("InvalidArgumentType", "Type mismatch: labels() expects a Node", e->position);
-        if (lname == "length" && k && (*k == SymbolKind::kNode || *k == SymbolKind::kRel))
-          Fail("InvalidArgumentType", "Type mismatch: length() expects a Path", e->position);
-        if (lname == "size" && k && *k == SymbolKind::kPath)
-          Fail("InvalidArgumentType", "Type mismatch: size() expects a List or String", e->position);
+        std::optional<Value::Type> t;
+        if (a.IsConstant() && !a.constant.is_null()) t = a.constant.type();
+        if (a.kind == BoundExprKind::kVariable) {
+          switch (KindOf(a.slot)) {
+            case SymbolKind::kNode: t = Value::Type::kNode; break;
+            case SymbolKind::kRel: t = Value::Type::kRel; break;
+            case SymbolKind::kRelList: t = Value::Type::kList; break;
+            case SymbolKind::kPath: t = Value::Type::kPath; break;
+            default: break;
+          }
+        }
+        if (t && RejectsArgumentKind(*def, *t))
+          Fail("InvalidArgumentType", "Type mismatch: " + std::string(def->name) + "() does not accept a " +
+                                          Value::TypeName(*t), e->position);
       }
       return b;
     }

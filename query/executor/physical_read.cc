@@ -1038,7 +1038,7 @@ class ProcedureCallOp : public PhysicalOperator {
       const auto& sig = c.procedure->first;
       for (size_t i = 0; i < args.size() && i < sig.params.size(); ++i) CheckArg(sig.params[i], args[i], sig.name);
       ProcedureContext pctx;
-      pctx.graph = state_.eval.graph;
+      pctx.graph = state_.eval.tokens;
       pctx.reader = state_.eval.reader;
       pctx.txn = sig.writes ? state_.eval.txn : nullptr;
       auto& ctx = state_.eval;

@@ -81,6 +81,15 @@ std::string TokenResolver::PropKeyName(storage::PropKeyId id) const {
   auto it = key_names_.find(id);
   return it != key_names_.end() ? it->second : graph_->PropKeyName(id);
 }
+static std::vector<std::string> WithLocal(std::vector<std::string> names,
+                                          const std::unordered_map<std::string, uint32_t>& local) {
+  for (auto& [n, id] : local)
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  return names;
+}
+std::vector<std::string> TokenResolver::Labels() const { return WithLocal(graph_->Labels(), labels_); }
+std::vector<std::string> TokenResolver::Types() const { return WithLocal(graph_->Types(), types_); }
+std::vector<std::string> TokenResolver::PropKeys() const { return WithLocal(graph_->PropKeys(), keys_); }
 
 // ---------------------------------------------------------------------------
 // Entity access

@@ -35,21 +35,42 @@ class SubqueryRunner {
   virtual Value Run(const BoundSubquery& subquery, Frame& frame) = 0;
 };
 
-// Token lookup that also sees the tokens created by this query's transaction
-// (they are not in the graph's committed dictionary until commit).
-class TokenResolver {
+// The graph as this query sees it: token lookups also find the tokens
+// created by the query's own transaction (they reach the graph's committed
+// dictionary only at commit). Everything else delegates to the graph. Passed
+// to functions (labels(), keys(), type() ...) in place of the graph.
+class TokenResolver : public storage::Graph {
  public:
   TokenResolver(storage::Graph* graph, storage::WriteTxn* txn) : graph_(graph), txn_(txn) {}
-  std::optional<storage::LabelId> FindLabel(std::string_view name) const;
-  std::optional<storage::TypeId> FindType(std::string_view name) const;
-  std::optional<storage::PropKeyId> FindPropKey(std::string_view name) const;
+  const std::string& name() const override { return graph_->name(); }
+  std::unique_ptr<storage::Snapshot> NewSnapshot() override { return graph_->NewSnapshot(); }
+  std::unique_ptr<storage::WriteTxn> BeginWrite() override { return graph_->BeginWrite(); }
+  std::optional<storage::LabelId> FindLabel(std::string_view name) const override;
+  std::optional<storage::TypeId> FindType(std::string_view name) const override;
+  std::optional<storage::PropKeyId> FindPropKey(std::string_view name) const override;
+  std::string LabelName(storage::LabelId id) const override;
+  std::string TypeName(storage::TypeId id) const override;
+  std::string PropKeyName(storage::PropKeyId id) const override;
+  std::vector<std::string> Labels() const override;
+  std::vector<std::string> Types() const override;
+  std::vector<std::string> PropKeys() const override;
+  Status CreateUniqueIndex(std::string_view label, std::string_view key) override {
+    return graph_->CreateUniqueIndex(label, key);
+  }
+  Status CreatePropertyIndex(std::string_view label, std::string_view key) override {
+    return graph_->CreatePropertyIndex(label, key);
+  }
+  Status DropIndex(std::string_view label, std::string_view key) override { return graph_->DropIndex(label, key); }
+  std::vector<storage::IndexInfo> Indexes() const override { return graph_->Indexes(); }
+  std::optional<storage::IndexInfo> FindIndex(storage::LabelId label, storage::PropKeyId key) const override {
+    return graph_->FindIndex(label, key);
+  }
+  storage::GraphCounts Counts() const override { return graph_->Counts(); }
+
   // Creating lookups: only valid with a transaction.
   storage::LabelId GetOrCreateLabel(std::string_view name);
   storage::TypeId GetOrCreateType(std::string_view name);
   storage::PropKeyId GetOrCreatePropKey(std::string_view name);
-  std::string LabelName(storage::LabelId id) const;
-  std::string TypeName(storage::TypeId id) const;
-  std::string PropKeyName(storage::PropKeyId id) const;
 
  private:
   storage::Graph* graph_;
