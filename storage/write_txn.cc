@@ -40,7 +40,7 @@ std::string U64Value(uint64_t v) {
 }  // namespace
 
 WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph)
-    : ReaderImpl(std::move(graph)), db_(graph_->rdb()), batch_(rocksdb::BytewiseComparator(), 0, true) {
+    : ReaderImpl(std::move(graph)), db_(graph_->rdb()) {
   graph_->AcquireWriter();
   counters_ = *graph_->counters();
   committed_next_node_ = counters_.next_node;
@@ -54,11 +54,11 @@ WriteTxnImpl::~WriteTxnImpl() {
 }
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
-  return batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+  return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
-  return batch_.NewIteratorWithBase(db_->DefaultColumnFamily(), db_->NewIterator(ro), &ro);
+  return batch_.NewIterator(db_->NewIterator(ro), ro.iterate_upper_bound);
 }
 
 uint64_t WriteTxnImpl::NodeCountByLabel(LabelId label) {
@@ -526,21 +526,11 @@ Status WriteTxnImpl::Commit() {
   for (int k = 0; k < 3; ++k) publish.new_tokens[k] = std::move(new_tokens_[k]);
   publish.indexes_changed = indexes_changed_;
   if (indexes_changed_) publish.indexes = indexes_;
-  // Re-emit the batch in key order, one entry per key: the memtable inserts
-  // then walk its skiplist forward (splice reuse) instead of searching from
-  // the top for every key, and overwritten entries are dropped.
-  rocksdb::WriteBatch sorted(batch_.GetWriteBatch()->GetDataSize());
-  std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->DefaultColumnFamily()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    rocksdb::WriteEntry e = it->Entry();
-    if (e.type == rocksdb::kPutRecord)
-      sorted.Put(e.key, e.value);
-    else if (e.type == rocksdb::kDeleteRecord)
-      sorted.Delete(e.key);
-    else
-      return Status::Corruption("unexpected entry kind in a write transaction");
-  }
-  TG_RETURN_IF_ERROR(FromRocks(it->status(), "prepare commit"));
+  // The overlay is emitted in key order, one entry per key: the memtable
+  // inserts then walk its skiplist forward (splice reuse) instead of
+  // searching from the top for every key.
+  rocksdb::WriteBatch sorted(batch_.ApproximateBytes() + 64);
+  batch_.AppendTo(&sorted);
   TG_RETURN_IF_ERROR(graph_->CommitBatch(&sorted, std::move(publish)));
   graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
   return Status::OK();

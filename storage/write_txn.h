@@ -1,13 +1,12 @@
-// Internal: the WriteTxn implementation (a RocksDB WriteBatchWithIndex over
-// the live DB, valid because the graph admits one writer at a time).
+// Internal: the WriteTxn implementation (a WriteOverlay over the live DB,
+// valid because the graph admits one writer at a time).
 #pragma once
-
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <unordered_map>
 #include <unordered_set>
 
 #include "storage/reader_impl.h"
+#include "storage/write_overlay.h"
 
 namespace trendgraph::storage::internal {
 
@@ -70,7 +69,7 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   Status DeleteRelInternal(RelId id, const RelRecord& rec);
 
   rocksdb::DB* const db_;
-  rocksdb::WriteBatchWithIndex batch_;
+  WriteOverlay batch_;
   bool done_ = false;
   Status poisoned_;
 

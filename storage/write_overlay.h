@@ -1,0 +1,58 @@
+// Internal: the pending writes of one WriteTxn, readable on top of the DB
+// (read-your-own-writes).
+//
+// An ordered map from key to the latest put or delete. Point reads check the
+// map, then the DB; iterators merge the map with a DB iterator, the map
+// shadowing the DB. Commit emits the map in key order, one entry per key,
+// which is the cheapest order for RocksDB's memtable to insert.
+//
+// Replaces rocksdb::WriteBatchWithIndex, whose index comparator re-parses
+// each entry from the batch buffer on every comparison: profiled, that was
+// ~30% of a relationship insert.
+//
+// Not thread-safe (one WriteTxn, one thread at a time). Iterators stay valid
+// while the overlay grows (std::map never moves nodes); a key written during
+// iteration is seen if it lies ahead of the iterator.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace trendgraph::storage::internal {
+
+class WriteOverlay {
+ public:
+  struct Entry {
+    std::string value;
+    bool deleted = false;
+  };
+  using Map = std::map<std::string, Entry, std::less<>>;
+
+  void Put(std::string key, const rocksdb::Slice& value);
+  void Delete(std::string key);
+
+  // The overlay's entry, else the DB's (read with `ro`).
+  rocksdb::Status Get(rocksdb::DB* db, const rocksdb::ReadOptions& ro, const rocksdb::Slice& key,
+                      rocksdb::PinnableSlice* value) const;
+
+  // Merges `base` (owned by the result) with the overlay entries below
+  // `upper` (may be null). Forward iteration only (Seek, Next).
+  rocksdb::Iterator* NewIterator(rocksdb::Iterator* base, const rocksdb::Slice* upper) const;
+
+  // Appends every entry in key order.
+  void AppendTo(rocksdb::WriteBatch* batch) const;
+  size_t ApproximateBytes() const { return bytes_; }
+  bool empty() const { return map_.empty(); }
+
+ private:
+  Map map_;
+  size_t bytes_ = 0;
+};
+
+}  // namespace trendgraph::storage::internal
