@@ -18,7 +18,7 @@ struct RunResult {
   std::string output;  // stdout and stderr
 };
 
-RunResult Run(const std::string& args) {
+RunResult RunCli(const std::string& args) {
   std::string cmd = std::string(TRENDGRAPH_BIN) + " " + args + " 2>&1";
   RunResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -38,22 +38,22 @@ size_t CountEntries(const std::string& dir) {
 }
 
 TEST(CliTest, HelpAndUnknownCommand) {
-  RunResult r = Run("--help");
+  RunResult r = RunCli("--help");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("serve"), std::string::npos);
   EXPECT_NE(r.output.find("ingest"), std::string::npos);
-  r = Run("frobnicate");
+  r = RunCli("frobnicate");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown command 'frobnicate'"), std::string::npos);
   for (const char* cmd : {"serve", "ingest", "query", "graphs", "stats", "backup", "restore"}) {
-    r = Run(std::string(cmd) + " --help");
+    r = RunCli(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.output;
     EXPECT_NE(r.output.find("--db"), std::string::npos) << cmd;
   }
 }
 
 TEST(CliTest, BadFlagIsAUsageError) {
-  RunResult r = Run("stats --no-such-flag");
+  RunResult r = RunCli("stats --no-such-flag");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("no-such-flag"), std::string::npos) << r.output;
 }
@@ -64,7 +64,7 @@ TEST(CliTest, DirectoryThatIsNotADatabaseIsRefusedAndUntouched) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/thesis.txt") << "my notes, not a database\n";
   size_t before = CountEntries(dir);
-  RunResult r = Run("stats --db " + dir);
+  RunResult r = RunCli("stats --db " + dir);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find(dir), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("not a trendgraph database"), std::string::npos) << r.output;
@@ -74,15 +74,15 @@ TEST(CliTest, DirectoryThatIsNotADatabaseIsRefusedAndUntouched) {
 TEST(CliTest, GraphsLifecycleStatsBackupRestore) {
   testing::TempDir tmp;
   std::string db = tmp.Sub("db");
-  RunResult r = Run("graphs create trends --db " + db);
+  RunResult r = RunCli("graphs create trends --db " + db);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Run("graphs list --db " + db);
+  r = RunCli("graphs list --db " + db);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("default"), std::string::npos);
   EXPECT_NE(r.output.find("trends"), std::string::npos);
-  r = Run("graphs create trends --db " + db);
+  r = RunCli("graphs create trends --db " + db);
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  r = Run("graphs create 'bad name!' --db " + db);
+  r = RunCli("graphs create 'bad name!' --db " + db);
   EXPECT_EQ(r.exit_code, 1) << r.output;
 
   // Put data in through the storage API, then back it up and restore it.
@@ -99,26 +99,26 @@ TEST(CliTest, GraphsLifecycleStatsBackupRestore) {
     ASSERT_TRUE(txn->CreateNode({l}, {{k, Value("ai chips")}}).ok());
     ASSERT_OK(txn->Commit());
   }
-  r = Run("stats --db " + db);
+  r = RunCli("stats --db " + db);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("graph trends: 1 nodes"), std::string::npos) << r.output;
 
   std::string backup = tmp.Sub("backup");
-  r = Run("backup --db " + db + " --to " + backup);
+  r = RunCli("backup --db " + db + " --to " + backup);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::string restored = tmp.Sub("restored");
-  r = Run("restore --from " + backup + " --db " + restored);
+  r = RunCli("restore --from " + backup + " --db " + restored);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Run("stats --db " + restored);
+  r = RunCli("stats --db " + restored);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("graph trends: 1 nodes"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(:Technology) 1"), std::string::npos) << r.output;
 
-  r = Run("graphs drop trends --db " + db);
+  r = RunCli("graphs drop trends --db " + db);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = Run("graphs list --db " + db);
+  r = RunCli("graphs list --db " + db);
   EXPECT_EQ(r.output.find("trends"), std::string::npos) << r.output;
-  r = Run("graphs drop trends --db " + db);
+  r = RunCli("graphs drop trends --db " + db);
   EXPECT_EQ(r.exit_code, 1) << r.output;
 }
 
