@@ -168,6 +168,13 @@ tg_context MakeContext(const PluginRecord& p) {
   return ctx;
 }
 
+// A parsed, enriched document waiting for its transaction.
+struct PreparedDoc {
+  size_t index = 0;
+  std::unique_ptr<DocumentFacts> facts;
+  Provenance provenance;
+};
+
 }  // namespace
 
 struct PluginHost::Impl {
@@ -186,9 +193,15 @@ struct PluginHost::Impl {
   Status Validate(PluginRecord& rec);
   Status RegisterProcedures(PluginRecord& rec);
   query::ProcedureFn MakeProcedure(PluginRecord* rec, const tg_procedure_def* def, query::ProcedureSignature sig);
-  void IngestOne(storage::Graph& graph, PluginRecord* fixed_source, const std::vector<PluginRecord*>& sources,
-                 const std::vector<PluginRecord*>& enrichers, PendingTargets* pending, const IngestDocument& doc,
-                 const std::string& now, IngestDocReport* report);
+  // Parses and enriches one document into `out` (its facts, provenance).
+  // False when the document failed (r->error says why).
+  bool Prepare(PluginRecord* fixed_source, const std::vector<PluginRecord*>& sources,
+               const std::vector<PluginRecord*>& enrichers, const IngestDocument& doc, const std::string& now,
+               IngestDocReport* r, struct PreparedDoc* out);
+
+  size_t group_docs = 64;
+  size_t group_bytes = 8u << 20;
+  std::function<bool(std::string_view)> apply_fault;  // test seam
 };
 
 PluginHost::PluginHost(query::ProcedureRegistry* procedures) : impl_(std::make_unique<Impl>()) {
@@ -430,6 +443,15 @@ std::vector<std::string> PluginHost::LoadDirectory(const std::string& dir) {
   return errors;
 }
 
+void PluginHost::SetIngestGroup(size_t max_docs, size_t max_bytes) {
+  impl_->group_docs = max_docs ? max_docs : 1;
+  impl_->group_bytes = max_bytes ? max_bytes : 1;
+}
+
+void PluginHost::SetApplyFaultForTesting(std::function<bool(std::string_view document_name)> fault) {
+  impl_->apply_fault = std::move(fault);
+}
+
 std::vector<PluginInfo> PluginHost::List() const {
   std::lock_guard lock(impl_->mu);
   std::vector<PluginInfo> out;
@@ -448,6 +470,14 @@ std::vector<PluginInfo> PluginHost::List() const {
 }
 
 namespace {
+
+bool IndexMissing(storage::Graph& graph, const std::string& label, const std::string& key, bool unique) {
+  auto l = graph.FindLabel(label);
+  auto k = graph.FindPropKey(key);
+  if (!l || !k) return true;
+  auto index = graph.FindIndex(*l, *k);
+  return !index || (unique && index->kind != storage::IndexInfo::Kind::kUnique);
+}
 
 // Creates the index unless one covering (label, key) exists.
 Status EnsureIndex(storage::Graph& graph, const std::string& label, const std::string& key, bool unique) {
@@ -470,14 +500,14 @@ Status EnsureBaseSchema(storage::Graph& graph) {
 
 }  // namespace
 
-void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_source,
-                                 const std::vector<PluginRecord*>& sources, const std::vector<PluginRecord*>& enrichers,
-                                 PendingTargets* pending, const IngestDocument& doc, const std::string& now,
-                                 IngestDocReport* r) {
+bool PluginHost::Impl::Prepare(PluginRecord* fixed_source, const std::vector<PluginRecord*>& sources,
+                               const std::vector<PluginRecord*>& enrichers, const IngestDocument& doc,
+                               const std::string& now, IngestDocReport* r, PreparedDoc* out) {
   r->name = doc.name;
   auto fail = [&](std::string msg) {
     r->ok = false;
     r->error = doc.name + ": " + msg;
+    return false;
   };
   const tg_string name{doc.name.data(), doc.name.size()};
   const tg_string bytes{doc.content.data(), doc.content.size()};
@@ -506,7 +536,8 @@ void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_sour
   }
 
   // Parse into the buffer.
-  DocumentFacts facts(doc.name, doc.content);
+  out->facts = std::make_unique<DocumentFacts>(doc.name, doc.content);
+  DocumentFacts& facts = *out->facts;
   tg_context ctx = MakeContext(*source);
   facts.ctx = &ctx;
   tg_source_call call{};
@@ -554,34 +585,11 @@ void PluginHost::Impl::IngestOne(storage::Graph& graph, PluginRecord* fixed_sour
   }
   facts.ctx = nullptr;
 
-  // Indexes the facts rely on (schema changes commit on their own).
-  IndexNeeds needs = DocumentIndexNeeds(facts);
-  for (const auto& [l, k] : needs.unique) {
-    Status s = EnsureIndex(graph, l, k, true);
-    if (!s.ok()) return fail("cannot create the unique index on " + l + "(" + k + "): " + s.ToString());
-  }
-  for (const auto& [l, k] : needs.property) {
-    Status s = EnsureIndex(graph, l, k, false);
-    if (!s.ok()) return fail("cannot create the index on " + l + "(" + k + "): " + s.ToString());
-  }
-
-  // One transaction.
-  Provenance prov;
-  prov.source = doc.name;
-  prov.content_hash = Hex64(ContentHash(doc.content));
-  prov.plugin = source->name;
-  prov.ingested_at = now;
-  ApplyResult result;
-  std::unique_ptr<storage::WriteTxn> txn = graph.BeginWrite();
-  Status s = ApplyDocument(*txn, facts, prov, pending, &result);
-  if (s.ok() && !result.unchanged) s = txn->Commit();
-  if (!s.ok()) return fail(s.message().empty() ? s.ToString() : s.message());
-  r->ok = true;
-  r->article_id = result.article_id;
-  r->unchanged = result.unchanged;
-  r->nodes_created = result.counts.nodes_created;
-  r->relationships_created = result.counts.rels_created;
-  r->relationships_deleted = result.counts.rels_deleted;
+  out->provenance.source = doc.name;
+  out->provenance.content_hash = Hex64(ContentHash(doc.content));
+  out->provenance.plugin = source->name;
+  out->provenance.ingested_at = now;
+  return true;
 }
 
 Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view plugin,
@@ -615,14 +623,9 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
   IngestReport report;
   report.documents.resize(documents.size());
   const std::string now = NowIso();
-  for (size_t i = 0; i < documents.size(); ++i) {
+  size_t done = 0;
+  auto finish = [&](size_t i) {
     IngestDocReport& r = report.documents[i];
-    try {
-      impl_->IngestOne(graph, fixed, sources, enrichers, pending, documents[i], now, &r);
-    } catch (const std::exception& e) {
-      r.ok = false;
-      r.error = documents[i].name + ": internal error: " + e.what();
-    }
     if (r.ok) {
       ++report.ok;
       report.nodes_created += r.nodes_created;
@@ -630,8 +633,120 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     } else {
       ++report.failed;
     }
-    if (progress) progress(i + 1, documents.size(), r);
+    if (progress) progress(++done, documents.size(), r);
+  };
+  auto succeed = [&](const PreparedDoc& p, const ApplyResult& res) {
+    IngestDocReport& r = report.documents[p.index];
+    r.ok = true;
+    r.article_id = res.article_id;
+    r.unchanged = res.unchanged;
+    r.nodes_created = res.counts.nodes_created;
+    r.relationships_created = res.counts.rels_created;
+    r.relationships_deleted = res.counts.rels_deleted;
+  };
+  auto fail = [&](size_t i, const Status& s) {
+    IngestDocReport& r = report.documents[i];
+    r.ok = false;
+    r.error = documents[i].name + ": " + (s.message().empty() ? s.ToString() : s.message());
+  };
+
+  // Group commit: documents are applied to one transaction until the group
+  // is full, then committed together. Each document is still all or nothing:
+  // when one fails while being applied, the transaction (holding the group's
+  // earlier documents and part of this one) is dropped and the earlier
+  // documents are re-applied, each in a transaction of its own.
+  std::unique_ptr<storage::WriteTxn> txn;
+  std::vector<PreparedDoc> group;
+  std::vector<ApplyResult> results;
+  size_t group_bytes = 0;
+  auto apply = [&](const PreparedDoc& p, ApplyResult* res) -> Status {
+    if (!txn) txn = graph.BeginWrite();
+    if (impl_->apply_fault && impl_->apply_fault(documents[p.index].name))
+      return Status::Aborted("injected failure while writing");
+    return ApplyDocument(*txn, *p.facts, p.provenance, pending, res);
+  };
+  auto flush = [&]() {
+    if (group.empty()) return;
+    Status s = txn ? txn->Commit() : Status::OK();
+    txn.reset();
+    for (size_t k = 0; k < group.size(); ++k) {
+      if (s.ok()) succeed(group[k], results[k]);
+      else fail(group[k].index, Status::IOError("commit failed: " + s.ToString()));
+      finish(group[k].index);
+    }
+    group.clear();
+    results.clear();
+    group_bytes = 0;
+  };
+  auto replay_alone = [&](std::vector<PreparedDoc> docs) {
+    for (PreparedDoc& p : docs) {
+      ApplyResult res;
+      Status s = apply(p, &res);
+      if (s.ok()) s = txn->Commit();
+      txn.reset();
+      if (s.ok()) succeed(p, res);
+      else fail(p.index, s);
+      finish(p.index);
+    }
+  };
+
+  for (size_t i = 0; i < documents.size(); ++i) {
+    PreparedDoc p;
+    p.index = i;
+    bool prepared = false;
+    try {
+      prepared = impl_->Prepare(fixed, sources, enrichers, documents[i], now, &report.documents[i], &p);
+    } catch (const std::exception& e) {
+      fail(i, Status::Aborted(std::string("internal error: ") + e.what()));
+    }
+    if (!prepared) {
+      finish(i);
+      continue;
+    }
+    // Schema changes commit on their own: never while the group's txn is open.
+    IndexNeeds needs = DocumentIndexNeeds(*p.facts);
+    bool missing = false;
+    for (const auto& [l, k] : needs.unique) missing = missing || IndexMissing(graph, l, k, true);
+    for (const auto& [l, k] : needs.property) missing = missing || IndexMissing(graph, l, k, false);
+    if (missing) {
+      flush();
+      Status s;
+      for (const auto& [l, k] : needs.unique)
+        if (s.ok() && !(s = EnsureIndex(graph, l, k, true)).ok())
+          s = Status::Aborted("cannot create the unique index on " + l + "(" + k + "): " + s.ToString());
+      for (const auto& [l, k] : needs.property)
+        if (s.ok() && !(s = EnsureIndex(graph, l, k, false)).ok())
+          s = Status::Aborted("cannot create the index on " + l + "(" + k + "): " + s.ToString());
+      if (!s.ok()) {
+        fail(i, s);
+        finish(i);
+        continue;
+      }
+    }
+    ApplyResult res;
+    Status s;
+    try {
+      s = apply(p, &res);
+    } catch (const std::exception& e) {
+      s = Status::Aborted(std::string("internal error: ") + e.what());
+    }
+    if (!s.ok()) {
+      txn.reset();  // drops this document's partial writes and the group's
+      fail(i, s);
+      std::vector<PreparedDoc> earlier = std::move(group);
+      group.clear();
+      results.clear();
+      group_bytes = 0;
+      replay_alone(std::move(earlier));
+      finish(i);
+      continue;
+    }
+    group_bytes += documents[i].content.size();
+    group.push_back(std::move(p));
+    results.push_back(std::move(res));
+    if (group.size() >= impl_->group_docs || group_bytes >= impl_->group_bytes) flush();
   }
+  flush();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

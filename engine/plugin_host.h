@@ -8,6 +8,7 @@
 // serialised by the storage layer's one-writer rule).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,8 +53,22 @@ class PluginHost {
   // plugin whose probe accepts the document) into `graph`, one transaction
   // per document, running every enricher on each. NotFound for an unknown
   // plugin (or one that is not a source).
+  //
+  // Documents are committed in groups (see SetIngestGroup): each document is
+  // still written whole or not at all, and a document that fails never
+  // takes another one down with it. Progress is reported as documents are
+  // committed (or fail).
   Result<IngestReport> Ingest(storage::Graph& graph, std::string_view plugin,
                               const std::vector<IngestDocument>& documents, const IngestProgress& progress);
+
+  // Group commit limits: at most `max_docs` documents (default 64) or
+  // `max_bytes` of document content (default 8 MiB) per transaction.
+  // (1, 1) commits every document on its own. Call before ingesting.
+  void SetIngestGroup(size_t max_docs, size_t max_bytes);
+
+  // Test seam: documents for which `fault` returns true fail while being
+  // written into the transaction (after earlier documents of their group).
+  void SetApplyFaultForTesting(std::function<bool(std::string_view document_name)> fault);
 
  private:
   struct Impl;

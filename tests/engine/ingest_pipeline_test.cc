@@ -284,6 +284,44 @@ TEST_F(IngestPipelineTest, EnricherAddsFactsAndCanFailADocument) {
   EXPECT_EQ(Targets(*n, "MENTIONS_ACTOR", "name"), (std::vector<std::string>{"nvidia"}));
 }
 
+TEST_F(IngestPipelineTest, FailureWhileWritingDropsOnlyThatDocumentOfItsGroup) {
+  // b.txt fails after a.txt was written into the same group transaction:
+  // a.txt must still land (replayed alone), b.txt leave nothing, c.txt go on.
+  host_->SetApplyFaultForTesting([](std::string_view name) { return name == "b.txt"; });
+  IngestReport r = Ingest({{"a.txt", kDocA}, {"b.txt", kDocB}, {"c.txt", "TGL1\narticle https://c.example/3|C|hashC\nkw chips\n"}});
+  ASSERT_EQ(r.documents.size(), 3u);
+  EXPECT_TRUE(r.documents[0].ok) << r.documents[0].error;
+  EXPECT_FALSE(r.documents[1].ok);
+  EXPECT_NE(r.documents[1].error.find("b.txt"), std::string::npos);
+  EXPECT_NE(r.documents[1].error.find("injected failure"), std::string::npos) << r.documents[1].error;
+  EXPECT_TRUE(r.documents[2].ok) << r.documents[2].error;
+  EXPECT_TRUE(Find("Article", "id", Value("https://a.example/1")));
+  EXPECT_FALSE(Find("Article", "id", Value("https://b.example/2")));
+  EXPECT_FALSE(Find("Keyword", "name", Value("export controls")));
+  EXPECT_TRUE(Find("Article", "id", Value("https://c.example/3")));
+  EXPECT_EQ(Count("Article"), 2u);
+  EXPECT_EQ(CountRels("HAS_KEYWORD"), 4u);
+}
+
+TEST_F(IngestPipelineTest, OneTransactionPerDocumentGivesTheSameGraph) {
+  host_->SetIngestGroup(1, 1);
+  IngestReport r = Ingest({{"a.txt", kDocA}, {"b.txt", kDocB}, {"a.txt", kDocA}});
+  EXPECT_EQ(r.ok, 3u);
+  EXPECT_TRUE(r.documents[2].unchanged);
+  EXPECT_EQ(Count("Keyword"), 4u);
+  EXPECT_EQ(CountRels("HAS_KEYWORD"), 5u);
+}
+
+TEST_F(IngestPipelineTest, SameArticleTwiceInOneGroupIsReplacedNotDuplicated) {
+  const char kDocA2[] = "TGL1\narticle https://a.example/1|A v2|hashA\nkw compute\n";
+  IngestReport r = Ingest({{"a.txt", kDocA}, {"a.txt", kDocA2}});
+  ASSERT_EQ(r.ok, 2u);
+  EXPECT_EQ(r.documents[1].relationships_deleted, 3u);
+  EXPECT_EQ(Count("Article"), 1u);
+  EXPECT_EQ(CountRels("HAS_KEYWORD"), 1u);
+  EXPECT_EQ(Count("Keyword"), 1u);  // chips and vouchers were used by nobody else
+}
+
 TEST_F(IngestPipelineTest, ProgressIsReportedPerDocument) {
   std::vector<size_t> seen;
   auto r = host_->Ingest(*graph_, "auto", {{"a.txt", kDocA}, {"b.txt", kDocB}},
