@@ -229,13 +229,23 @@ Status DatabaseImpl::DropGraph(std::string_view name) {
   TG_RETURN_IF_ERROR(CheckGraphName(name));
   if (options_.read_only) return Status::NotSupported("the database is open read-only");
   uint32_t dropped_id = 0;
+  std::shared_ptr<GraphImpl> g;
   {
     std::lock_guard lock(catalogue_mu_);
     auto it = graphs_.find(name);
     if (it == graphs_.end()) return Status::NotFound("graph '" + std::string(name) + "' does not exist");
-    std::shared_ptr<GraphImpl> g = it->second;
+    g = it->second;
+  }
+  // Wait for the running transaction without blocking the catalogue.
+  g->AcquireWriter();
+  {
+    std::lock_guard lock(catalogue_mu_);
+    auto it = graphs_.find(name);
+    if (it == graphs_.end() || it->second != g) {  // dropped meanwhile by someone else
+      g->ReleaseWriter();
+      return Status::NotFound("graph '" + std::string(name) + "' does not exist");
+    }
     dropped_id = g->id();
-    g->AcquireWriter();  // waits for the running transaction
     // One batch: the catalogue entry goes, the graph's key range goes, and a
     // dropped default graph comes back empty under a fresh id.
     rocksdb::WriteBatch batch;

@@ -237,6 +237,9 @@ class Graph {
   // Schema. Creating an index builds it from existing data in one batch.
   // CreateUniqueIndex fails with ConstraintViolation if existing data has
   // duplicates. Both are no-ops returning OK when the index already exists.
+  // There is at most one index per (label, key): a unique index serves as the
+  // property index too (CreatePropertyIndex is then a no-op), and
+  // CreateUniqueIndex replaces a property index on the same (label, key).
   virtual Status CreateUniqueIndex(std::string_view label, std::string_view key) = 0;
   virtual Status CreatePropertyIndex(std::string_view label, std::string_view key) = 0;
   virtual Status DropIndex(std::string_view label, std::string_view key) = 0;

@@ -432,12 +432,15 @@ Result<NodeId> WriteTxnImpl::MergeNodeByKey(LabelId label, PropKeyId key, const 
 
 Status WriteTxnImpl::BuildIndex(LabelId label, PropKeyId key, IndexInfo::Kind kind) {
   TG_RETURN_IF_ERROR(CheckOpen());
+  // At most one index per (label, key): a unique index also answers
+  // property-index seeks, so asking for a property index where a unique one
+  // exists is a no-op, and asking for a unique one upgrades a property index
+  // (in this same batch: if duplicates make the upgrade fail, nothing changes).
   for (const IndexInfo& i : indexes_) {
     if (i.label != label || i.key != key) continue;
-    if (i.kind == kind) return Status::OK();
-    return Status::AlreadyExists(std::string("a ") + (i.kind == IndexInfo::Kind::kUnique ? "unique" : "property") +
-                                 " index already exists on (" + graph_->LabelName(label) + ", " +
-                                 graph_->PropKeyName(key) + ")");
+    if (i.kind == kind || i.kind == IndexInfo::Kind::kUnique) return Status::OK();
+    TG_RETURN_IF_ERROR(RemoveIndex(label, key));
+    break;
   }
   IndexInfo info;
   info.kind = kind;

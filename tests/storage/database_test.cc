@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "storage/key_codec.h"
 #include "store_check.h"
@@ -159,6 +160,26 @@ TEST(DatabaseTest, NamedGraphsAreIsolatedAndDropReclaims) {
   EXPECT_EQ(db->ListGraphs().size(), 3u);
   vouchers = G(*db, "vouchers_CN");
   EXPECT_EQ(Dump(*vouchers, *vouchers->NewSnapshot()), vouchers_dump);
+}
+
+TEST(DatabaseTest, DropWaitsForTheOpenTransaction) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.Sub("db"));
+  ASSERT_OK(db->CreateGraph("busy"));
+  auto g = G(*db, "busy");
+  auto txn = g->BeginWrite();
+  ASSERT_OK(txn->CreateNode({}, {}).status());
+  Status dropped = Status::Aborted("not run");
+  std::thread dropper([&] { dropped = db->DropGraph("busy"); });
+  // The catalogue stays usable while the drop waits for the writer.
+  EXPECT_FALSE(db->ListGraphs().empty());
+  ASSERT_OK(txn->Commit());
+  dropper.join();
+  ASSERT_OK(dropped);
+  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
+  EXPECT_FALSE(g->NewSnapshot()->NodeExists(0));
+  std::shared_ptr<Graph> missing;
+  EXPECT_TRUE(db->GetGraph("busy", &missing).IsNotFound());
 }
 
 TEST(DatabaseTest, DroppingDefaultRecreatesItEmpty) {

@@ -190,7 +190,9 @@ TEST_F(GraphStoreTest, UniqueIndexEnforcedAndMaintained) {
   PropKeyId name = *graph_->FindPropKey("name");
   ASSERT_EQ(graph_->Indexes().size(), 1u);
   EXPECT_EQ(graph_->FindIndex(company, name)->kind, IndexInfo::Kind::kUnique);
-  EXPECT_TRUE(graph_->CreatePropertyIndex("Company", "name").IsAlreadyExists());
+  ASSERT_OK(graph_->CreatePropertyIndex("Company", "name"));  // the unique index covers it
+  ASSERT_EQ(graph_->Indexes().size(), 1u);
+  EXPECT_EQ(graph_->Indexes()[0].kind, IndexInfo::Kind::kUnique);
 
   auto txn = graph_->BeginWrite();
   NodeId a = txn->CreateNode({company}, {{name, Value("DeepSeek")}}).value();
@@ -242,6 +244,33 @@ TEST_F(GraphStoreTest, UniqueIndexEnforcedAndMaintained) {
   ASSERT_OK(txn->Commit());
   EXPECT_TRUE(graph_->CreateUniqueIndex("Person", "name").IsConstraintViolation());
   EXPECT_EQ(graph_->Indexes().size(), 1u);
+}
+
+TEST_F(GraphStoreTest, UniqueIndexUpgradesPropertyIndex) {
+  auto txn = graph_->BeginWrite();
+  LabelId l = txn->GetOrCreateLabel("Article");
+  PropKeyId k = txn->GetOrCreatePropKey("id");
+  NodeId a = txn->CreateNode({l}, {{k, Value("a1")}}).value();
+  NodeId b = txn->CreateNode({l}, {{k, Value("a2")}}).value();
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK(graph_->CreatePropertyIndex("Article", "id"));
+  ASSERT_OK(graph_->CreateUniqueIndex("Article", "id"));
+  ASSERT_EQ(graph_->Indexes().size(), 1u);
+  EXPECT_EQ(graph_->Indexes()[0].kind, IndexInfo::Kind::kUnique);
+  auto snap = graph_->NewSnapshot();
+  EXPECT_EQ(Collect(snap->IndexSeek(l, k, Value("a2"))), std::vector<NodeId>{b});
+  EXPECT_EQ(Collect(snap->IndexRange(l, k, Value(), true, Value(), true)), (std::vector<NodeId>{a, b}));
+  EXPECT_EQ(snap->Degree(a, Direction::kOut, std::nullopt), 0u);
+  // A failed upgrade (duplicates) keeps the property index.
+  txn = graph_->BeginWrite();
+  LabelId t = txn->GetOrCreateLabel("Tag");
+  ASSERT_OK(txn->CreateNode({t}, {{k, Value(1)}}).status());
+  ASSERT_OK(txn->CreateNode({t}, {{k, Value(1.0)}}).status());  // 1 == 1.0 for a unique key
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK(graph_->CreatePropertyIndex("Tag", "id"));
+  EXPECT_TRUE(graph_->CreateUniqueIndex("Tag", "id").IsConstraintViolation());
+  EXPECT_EQ(graph_->FindIndex(t, k)->kind, IndexInfo::Kind::kProperty);
+  EXPECT_EQ(Collect(graph_->NewSnapshot()->IndexSeek(t, k, Value(1))).size(), 2u);
 }
 
 TEST_F(GraphStoreTest, PropertyIndexSeekAndRange) {
