@@ -419,7 +419,7 @@ class Lexer {
         return single(TokenKind::kLt);
       case '>': return next_is('=') ? twice(TokenKind::kGe) : single(TokenKind::kGt);
       case '!':
-        if (next_is('=')) return twice(TokenKind::kNe);
+        if (next_is('=')) FailAt(start, "unknown operator '!=': use '<>' for inequality");
         break;
       case '+': return next_is('=') ? twice(TokenKind::kPlusEq) : single(TokenKind::kPlus);
       case '-': return single(TokenKind::kMinus);
