@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "storage/db_impl.h"
+#include "storage/test_hooks.h"
 
 namespace trendgraph::storage {
 
@@ -94,6 +95,7 @@ std::string U32Value(uint32_t v) {
 
 rocksdb::Options MakeRocksOptions(const Options& options) {
   rocksdb::Options o;
+  if (rocksdb::Env* env = internal::EnvForTesting()) o.env = env;
   o.create_if_missing = true;
   o.max_background_jobs = 2;
   o.bytes_per_sync = 1 << 20;
@@ -127,6 +129,12 @@ rocksdb::Options MakeRocksOptions(const Options& options) {
 }  // namespace
 
 namespace internal {
+
+namespace {
+rocksdb::Env* g_test_env = nullptr;
+}  // namespace
+void SetEnvForTesting(rocksdb::Env* env) { g_test_env = env; }
+rocksdb::Env* EnvForTesting() { return g_test_env; }
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::OK();

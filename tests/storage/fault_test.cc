@@ -1,0 +1,131 @@
+// Faults injected through the storage seam (storage/test_hooks.h): a file
+// system that starts reporting "no space left" on demand.
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+
+#include "storage/graph_store.h"
+#include "storage/test_hooks.h"
+#include "store_check.h"
+#include "test_util.h"
+
+namespace trendgraph::storage {
+namespace {
+
+class FullDiskFs;
+
+class FullDiskFile : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FullDiskFile(std::unique_ptr<rocksdb::FSWritableFile> f, const std::atomic<bool>* full)
+      : FSWritableFileOwnerWrapper(std::move(f)), full_(full) {}
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           rocksdb::IODebugContext* dbg) override {
+    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+    return target()->Append(data, o, dbg);
+  }
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
+    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+    return target()->Append(data, o, info, dbg);
+  }
+
+ private:
+  const std::atomic<bool>* full_;
+};
+
+class FullDiskFs : public rocksdb::FileSystemWrapper {
+ public:
+  FullDiskFs() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "FullDiskFs"; }
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
+                                    rocksdb::IODebugContext* dbg) override {
+    std::unique_ptr<rocksdb::FSWritableFile> f;
+    rocksdb::IOStatus s = target()->NewWritableFile(name, o, &f, dbg);
+    if (s.ok()) *out = std::make_unique<FullDiskFile>(std::move(f), &full);
+    return s;
+  }
+  std::atomic<bool> full{false};
+};
+
+class FaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs_ = std::make_shared<FullDiskFs>();
+    env_ = rocksdb::NewCompositeEnv(fs_);
+    internal::SetEnvForTesting(env_.get());
+  }
+  void TearDown() override { internal::SetEnvForTesting(nullptr); }
+
+  trendgraph::testing::TempDir dir_;
+  std::shared_ptr<FullDiskFs> fs_;
+  std::unique_ptr<rocksdb::Env> env_;
+};
+
+TEST_F(FaultTest, DiskFullAtCommitLosesNothingAndKeepsTheProcessUp) {
+  Options o;
+  o.path = dir_.Sub("db");
+  std::unique_ptr<Database> db;
+  ASSERT_OK(Database::Open(o, &db));
+  std::shared_ptr<Graph> g;
+  ASSERT_OK(db->GetGraph("default", &g));
+  {
+    auto txn = g->BeginWrite();
+    LabelId l = txn->GetOrCreateLabel("Company");
+    for (int i = 0; i < 10; ++i) ASSERT_OK(txn->CreateNode({l}, {}).status());
+    ASSERT_OK(txn->Commit());
+  }
+  std::string before = testing::Dump(*g, *g->NewSnapshot());
+
+  fs_->full = true;
+  {
+    auto txn = g->BeginWrite();
+    LabelId l = txn->GetOrCreateLabel("Lost");
+    NodeId a = txn->CreateNode({l}, {}).value();
+    ASSERT_OK(txn->CreateRel(txn->GetOrCreateType("T"), a, 0, {}).status());
+    Status s = txn->Commit();
+    EXPECT_TRUE(s.IsResourceExhausted()) << s.ToString();
+  }
+  // Reads still work and show the state before the failed commit.
+  auto snap = g->NewSnapshot();
+  EXPECT_EQ(testing::Dump(*g, *snap), before);
+  EXPECT_FALSE(g->FindLabel("Lost").has_value());
+  EXPECT_EQ(snap->NodeCount(), 10u);
+  snap.reset();
+  // RocksDB stays read-only after a WAL write error: later commits fail
+  // cleanly rather than crash.
+  fs_->full = false;
+  {
+    auto txn = g->BeginWrite();
+    ASSERT_OK(txn->CreateNode({}, {}).status());
+    (void)txn->Commit();
+  }
+  g.reset();
+  db.reset();
+
+  internal::SetEnvForTesting(nullptr);
+  ASSERT_OK(Database::Open(o, &db));
+  ASSERT_OK(db->GetGraph("default", &g));
+  snap = g->NewSnapshot();
+  EXPECT_FALSE(g->FindLabel("Lost").has_value());
+  EXPECT_GE(snap->NodeCount(), 10u);
+  EXPECT_EQ(testing::CheckConsistency(*g, *snap), "");
+}
+
+TEST_F(FaultTest, DiskFullWhileCreatingADatabase) {
+  fs_->full = true;
+  Options o;
+  o.path = dir_.Sub("db");
+  std::unique_ptr<Database> db;
+  Status s = Database::Open(o, &db);
+  EXPECT_TRUE(s.IsResourceExhausted()) << s.ToString();
+  // Once space is back, the interrupted creation completes.
+  fs_->full = false;
+  internal::SetEnvForTesting(nullptr);
+  ASSERT_OK(Database::Open(o, &db));
+  EXPECT_EQ(db->ListGraphs(), std::vector<std::string>{"default"});
+}
+
+}  // namespace
+}  // namespace trendgraph::storage
