@@ -169,6 +169,13 @@ DatabaseImpl::~DatabaseImpl() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
+rocksdb::Status DatabaseImpl::Write(rocksdb::WriteBatch* batch) {
+  if (write_failed_.load(std::memory_order_acquire)) (void)db_->Resume();  // Busy while RocksDB recovers itself
+  rocksdb::Status s = db_->Write(write_options_, batch);
+  write_failed_.store(!s.ok() && !s.IsInvalidArgument() && !s.IsNotSupported(), std::memory_order_release);
+  return s;
+}
+
 Status DatabaseImpl::Init(bool fresh) {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::MetaKey(keys::Tag::kMetaVersion), &v);
@@ -227,7 +234,7 @@ Status DatabaseImpl::CreateGraphLocked(std::string_view name) {
   rocksdb::WriteBatch batch;
   batch.Put(keys::CatalogueKey(name), U32Value(id));
   batch.Put(keys::MetaKey(keys::Tag::kMetaNextGraph), U32Value(id + 1));
-  TG_RETURN_IF_ERROR(FromRocks(db_->Write(write_options_, &batch), "create graph '" + std::string(name) + "'"));
+  TG_RETURN_IF_ERROR(FromRocks(Write(&batch), "create graph '" + std::string(name) + "'"));
   next_graph_id_ = id + 1;
   graphs_.emplace(std::string(name), std::make_shared<GraphImpl>(this, std::string(name), id));
   return Status::OK();
@@ -265,7 +272,7 @@ Status DatabaseImpl::DropGraph(std::string_view name) {
       batch.Put(keys::CatalogueKey(name), U32Value(new_id));
       batch.Put(keys::MetaKey(keys::Tag::kMetaNextGraph), U32Value(new_id + 1));
     }
-    rocksdb::Status s = db_->Write(write_options_, &batch);
+    rocksdb::Status s = Write(&batch);
     if (!s.ok()) {
       g->ReleaseWriter();
       return FromRocks(s, "drop graph '" + std::string(name) + "'");

@@ -151,6 +151,11 @@ class DatabaseImpl final : public Database {
   const Options& options() const override { return options_; }
 
   rocksdb::DB* rdb() const { return db_.get(); }
+  // Writes `batch`. After a failed write RocksDB refuses further writes; the
+  // next call first asks it to resume (which succeeds for recoverable errors;
+  // after a WAL write failure such as a full disk RocksDB recovers on its own
+  // schedule, or the database must be reopened).
+  rocksdb::Status Write(rocksdb::WriteBatch* batch);
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
  private:
@@ -161,6 +166,7 @@ class DatabaseImpl final : public Database {
   std::unique_ptr<rocksdb::DB> db_;
   int lock_fd_;
   rocksdb::WriteOptions write_options_;
+  std::atomic<bool> write_failed_{false};
 
   mutable std::mutex catalogue_mu_;
   std::map<std::string, std::shared_ptr<GraphImpl>, std::less<>> graphs_;

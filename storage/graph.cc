@@ -146,7 +146,7 @@ std::optional<uint32_t> GraphImpl::FindToken(keys::TokenKind kind, std::string_v
 Status GraphImpl::CommitBatch(rocksdb::WriteBatch* batch, Publish publish) {
   std::lock_guard lock(publish_mu_);
   if (dropped()) return Status::NotFound("graph '" + name_ + "' has been dropped");
-  rocksdb::Status s = rdb()->Write(db_->write_options(), batch);
+  rocksdb::Status s = db_->Write(batch);
   if (!s.ok()) return FromRocks(s, "commit to graph '" + name_ + "'");
   counters_ = std::move(publish.counters);
   bool any_tokens = false;
