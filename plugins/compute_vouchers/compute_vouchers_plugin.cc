@@ -378,7 +378,8 @@ class ComputeVouchersPlugin : public sdk::ModelPlugin {
     if (auto e = NeedData(data)) return *e;
     if (!call.arg(0).is_string()) return sdk::Status::ArgumentError("program must be a programme id string, e.g. 'V10'");
     const Program* program = data->FindProgram(call.arg(0).AsString());
-    if (!program) return sdk::Status::ArgumentError("program: unknown programme '" + std::string(call.arg(0).AsString()) + "'");
+    if (!program) return sdk::Status::ArgumentError("program: unknown programme '" + std::string(call.arg(0).AsString()) +
+                                                    "' (known: " + data->ProgramIds() + ")");
     auto s = ScenarioArg(*data, call, 1, "options");
     if (!s.ok()) return ToStatus(s.error());
     auto rows = VoucherCapacity(*data, *program, s.value());
@@ -402,7 +403,8 @@ class ComputeVouchersPlugin : public sdk::ModelPlugin {
     if (auto e = NeedData(data)) return *e;
     if (!call.arg(0).is_string()) return sdk::Status::ArgumentError("chip must be a chip name string, e.g. 'H20'");
     const Chip* chip = data->FindChip(call.arg(0).AsString());
-    if (!chip) return sdk::Status::ArgumentError("chip: unknown chip '" + std::string(call.arg(0).AsString()) + "'");
+    if (!chip) return sdk::Status::ArgumentError("chip: unknown chip '" + std::string(call.arg(0).AsString()) +
+                                                 "' (known: " + data->ChipNames() + ")");
     Day day;
     const sdk::ValueView d = call.arg(1);
     if (d.is_date()) day = Day{static_cast<int32_t>(d.AsDateDays())};

@@ -171,6 +171,18 @@ const Chip* ModelData::FindChip(std::string_view name) const {
   return it == chip_index_.end() ? nullptr : &chips[it->second];
 }
 
+std::string ModelData::ChipNames() const {
+  std::string out;
+  for (const auto& c : chips) out += (out.empty() ? "" : ", ") + c.display;
+  return out;
+}
+
+std::string ModelData::ProgramIds() const {
+  std::string out;
+  for (const auto& p : programs) out += (out.empty() ? "" : ", ") + p.id;
+  return out;
+}
+
 const Program* ModelData::FindProgram(std::string_view id) const {
   const std::string key = Lower(id);
   for (const auto& p : programs)

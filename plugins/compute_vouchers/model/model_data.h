@@ -140,6 +140,9 @@ struct ModelData {
   const Provider* FindProvider(std::string_view name) const;
   const Control* FindControl(std::string_view id) const;
   const Parameter* FindParameter(std::string_view key) const;
+  // "A100, A800, ..." / "V01, V02, ...": for error messages.
+  std::string ChipNames() const;
+  std::string ProgramIds() const;
   // The chip whose TFLOPS define "H100-equivalent" GPU-hours.
   const Chip& ReferenceChip() const { return chips[reference_chip_]; }
 

@@ -66,7 +66,7 @@ std::optional<ModelError> ProgramMap(const ModelData& data, const std::string& k
   for (const auto& [id, val] : v.as_map()) {
     const std::string sub = key + "." + id;
     const Program* p = data.FindProgram(id);
-    if (!p) return ModelError::Argument(sub, key + ": unknown programme '" + id + "'");
+    if (!p) return ModelError::Argument(sub, key + ": unknown programme '" + id + "' (known: " + data.ProgramIds() + ")");
     double x;
     if (auto e = KeyReader(sub).Number(val, &x, min, max)) return e;
     (*out)[p->id] = x;
@@ -138,7 +138,11 @@ ModelResult<Scenario> ParseScenario(const ModelData& data, const ParamValue& arg
   const auto& keys = ScenarioKeys();
   for (const auto& [key, v] : arg.as_map()) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
-      return ModelError::Argument(key, param + ": unknown key '" + key + "'");
+    {
+      std::string known;
+      for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+      return ModelError::Argument(key, param + ": unknown key '" + key + "' (keys: " + known + ")");
+    }
     if (v.is_null()) continue;  // null = the default
     const KeyReader r(key);
     std::optional<ModelError> e;
@@ -191,7 +195,7 @@ ModelResult<Scenario> ParseScenario(const ModelData& data, const ParamValue& arg
           }
           const Program* p = data.FindProgram(item.as_string());
           if (!p) {
-            e = ModelError::Argument(key, "programs: unknown programme '" + item.as_string() + "'");
+            e = ModelError::Argument(key, "programs: unknown programme '" + item.as_string() + "' (known: " + data.ProgramIds() + ")");
             break;
           }
           ids.push_back(p->id);
@@ -202,7 +206,7 @@ ModelResult<Scenario> ParseScenario(const ModelData& data, const ParamValue& arg
       if (!(e = r.Number(v, &x, 0, 1e15))) s.voucher_cny = x;
     } else if (key == "chip") {
       if (!v.is_string()) e = r.TypeError(v, "a chip name");
-      else if (!data.FindChip(v.as_string())) e = ModelError::Argument(key, "chip: unknown chip '" + v.as_string() + "'");
+      else if (!data.FindChip(v.as_string())) e = ModelError::Argument(key, "chip: unknown chip '" + v.as_string() + "' (known: " + data.ChipNames() + ")");
       else s.chip = data.FindChip(v.as_string())->name;
     } else if (key == "date") e = r.Date(v, &s.date);
     if (e) return *e;

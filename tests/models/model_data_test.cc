@@ -1,0 +1,54 @@
+// Loading model.json: the real data set and malformed input (model/model_data.h).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+
+#include "model_data.h"
+#include "model_test_util.h"
+
+namespace compute_vouchers {
+namespace {
+
+using namespace compute_vouchers::test_util;  // NOLINT
+
+TEST(ModelDataTest, RealDataLoadsWithSourcesOnEveryRecord) {
+  const ModelData& m = Real();
+  EXPECT_EQ(m.programs.size(), 24u);
+  EXPECT_EQ(m.controls.size(), 15u);
+  EXPECT_EQ(m.chips.size(), 14u);
+  EXPECT_FALSE(m.providers.empty());
+  for (const auto& p : m.programs) EXPECT_FALSE(p.prov.source.empty()) << p.id;
+  for (const auto& c : m.controls) EXPECT_FALSE(c.prov.source.empty()) << c.id;
+  for (const auto& c : m.chips) EXPECT_FALSE(c.prov.source.empty()) << c.id;
+  for (const auto& o : m.operates) EXPECT_TRUE(o.prov.estimate) << o.provider;  // no sourced fleets exist
+  ASSERT_NE(m.FindChip("H20"), nullptr);
+  EXPECT_EQ(m.FindChip("h20"), m.FindChip("C05"));
+  EXPECT_DOUBLE_EQ(*m.FindChip("H20")->tpp, 2368);
+  EXPECT_DOUBLE_EQ(*m.FindProgram("V10")->share, 0.20);
+  EXPECT_DOUBLE_EQ(*m.FindProgram("V10")->domestic_share, 0.30);
+  EXPECT_DOUBLE_EQ(*m.FindProgram("V11")->budget_per_year, 250e6);
+}
+
+TEST(ModelDataTest, MalformedDataNamesTheProblem) {
+  auto bad_json = ParseModelData("{\"meta\": ");
+  ASSERT_FALSE(bad_json.ok());
+  EXPECT_EQ(bad_json.error().kind, ModelError::Kind::kData);
+  EXPECT_NE(bad_json.error().message.find("invalid JSON"), std::string::npos);
+
+  std::string text = SyntheticJson();
+  text.replace(text.find("\"launch\": \"2020-01-01\""), 22, "\"launch\": \"2020-02-30\"");
+  auto bad_date = ParseModelData(text);
+  ASSERT_FALSE(bad_date.ok());
+  EXPECT_NE(bad_date.error().message.find("chip C03"), std::string::npos) << bad_date.error().message;
+  EXPECT_NE(bad_date.error().message.find("launch"), std::string::npos);
+
+  auto missing = LoadModelData("/nonexistent/model.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().param, "path");
+}
+
+}  // namespace
+}  // namespace compute_vouchers
