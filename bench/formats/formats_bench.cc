@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <memory>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +96,66 @@ void BM_SignalsParse(benchmark::State& state) {
   state.counters["concepts/doc"] = static_cast<double>(concepts) / static_cast<double>(docs ? docs : 1);
 }
 BENCHMARK(BM_SignalsParse)->Unit(benchmark::kMicrosecond);
+
+#ifdef TRENDGRAPH_BENCH_NEWS
+// The 66 collected news items, round robin.
+void BM_NewsParse(benchmark::State& state) {
+  static const Corpus c = LoadDir(TRENDGRAPH_SHARED_DIR "/corpus/news", ".md");
+  if (c.texts.empty()) {
+    state.SkipWithError("no news corpus");
+    return;
+  }
+  trendgraph::formats::NewsDocument doc;
+  std::string error;
+  size_t i = 0, docs = 0, bytes = 0;
+  for (auto _ : state) {
+    if (!trendgraph::formats::ParseNewsDocument(c.names[i], c.texts[i], &doc, &error)) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+    bytes += c.texts[i].size();
+    ++docs;
+    if (++i == c.texts.size()) i = 0;
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_NewsParse)->Unit(benchmark::kMicrosecond);
+#endif
+
+#ifdef TRENDGRAPH_BENCH_ACTORS
+// The actors matcher over each generated document's title, summary and
+// table texts (what the enricher searches), parsing excluded.
+void BM_ActorsFind(benchmark::State& state) {
+  const Corpus& c = Generated();
+  std::unique_ptr<trendgraph::formats::ActorGazetteer> g;
+  std::string error;
+  if (c.texts.empty() ||
+      !trendgraph::formats::ActorGazetteer::FromFile(TRENDGRAPH_ACTORS_FILE, &g, &error)) {
+    state.SkipWithError(("no corpus or gazetteer: " + error).c_str());
+    return;
+  }
+  std::vector<trendgraph::formats::SignalsDocument> parsed(std::min<size_t>(c.texts.size(), 500));
+  for (size_t i = 0; i < parsed.size(); ++i) (void)trendgraph::formats::ParseSignalsDocument(c.names[i], c.texts[i], &parsed[i], &error);
+  size_t i = 0, docs = 0, mentions = 0;
+  std::vector<trendgraph::formats::ActorField> fields;
+  for (auto _ : state) {
+    const auto& d = parsed[i];
+    fields.clear();
+    fields.push_back({"title", d.article.title});
+    fields.push_back({"summary", d.article.summary});
+    for (const auto& k : d.concepts) {
+      if (!k.description.empty()) fields.push_back({"description", k.description});
+    }
+    mentions += g->Find(fields).size();
+    ++docs;
+    if (++i == parsed.size()) i = 0;
+  }
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["actors/doc"] = static_cast<double>(mentions) / static_cast<double>(docs ? docs : 1);
+}
+BENCHMARK(BM_ActorsFind)->Unit(benchmark::kMicrosecond);
+#endif
 
 }  // namespace
 
