@@ -23,15 +23,17 @@ class OverlayIterator final : public rocksdb::Iterator {
   void Next() override {
     assert(valid_);
     if (on_delta_) {
-      if (base_->Valid() && base_->key() == rocksdb::Slice(delta_->first)) base_->Next();  // shadowed
+      if (base_->Valid() && base_->key() == DeltaKey()) base_->Next();  // shadowed
       ++delta_;
     } else {
       base_->Next();
     }
     Settle();
   }
-  rocksdb::Slice key() const override { return on_delta_ ? rocksdb::Slice(delta_->first) : base_->key(); }
-  rocksdb::Slice value() const override { return on_delta_ ? rocksdb::Slice(delta_->second.value) : base_->value(); }
+  rocksdb::Slice key() const override { return on_delta_ ? DeltaKey() : base_->key(); }
+  rocksdb::Slice value() const override {
+    return on_delta_ ? rocksdb::Slice(delta_->second.value.data(), delta_->second.value.size()) : base_->value();
+  }
   rocksdb::Status status() const override { return base_->status(); }
 
   // Backward iteration is not needed by the readers; refuse it loudly.
@@ -40,6 +42,7 @@ class OverlayIterator final : public rocksdb::Iterator {
   void Prev() override { Unsupported(); }
 
  private:
+  rocksdb::Slice DeltaKey() const { return rocksdb::Slice(delta_->first.data(), delta_->first.size()); }
   void Unsupported() {
     assert(false && "WriteOverlay iterators are forward-only");
     valid_ = false;
@@ -50,13 +53,13 @@ class OverlayIterator final : public rocksdb::Iterator {
   void Settle() {
     for (;;) {
       bool bv = base_->Valid();
-      bool dv = delta_ != map_->end() && (upper_ == nullptr || rocksdb::Slice(delta_->first).compare(*upper_) < 0);
+      bool dv = delta_ != map_->end() && (upper_ == nullptr || DeltaKey().compare(*upper_) < 0);
       if (!bv && !dv) {
         valid_ = false;
         return;
       }
       int cmp = 0;
-      if (bv && dv) cmp = rocksdb::Slice(delta_->first).compare(base_->key());
+      if (bv && dv) cmp = DeltaKey().compare(base_->key());
       if (dv && (!bv || cmp <= 0)) {
         if (delta_->second.deleted) {
           if (bv && cmp == 0) base_->Next();
@@ -82,16 +85,22 @@ class OverlayIterator final : public rocksdb::Iterator {
 
 }  // namespace
 
-void WriteOverlay::Put(std::string key, const rocksdb::Slice& value) {
+WriteOverlay::Map::iterator WriteOverlay::Slot(std::string_view key) {
+  auto it = map_.lower_bound(key);
+  if (it != map_.end() && std::string_view(it->first) == key) return it;
+  return map_.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple());
+}
+
+void WriteOverlay::Put(std::string_view key, const rocksdb::Slice& value) {
   bytes_ += key.size() + value.size() + 8;
-  auto [it, inserted] = map_.try_emplace(std::move(key));
+  auto it = Slot(key);
   it->second.value.assign(value.data(), value.size());
   it->second.deleted = false;
 }
 
-void WriteOverlay::Delete(std::string key) {
+void WriteOverlay::Delete(std::string_view key) {
   bytes_ += key.size() + 8;
-  auto [it, inserted] = map_.try_emplace(std::move(key));
+  auto it = Slot(key);
   it->second.value.clear();
   it->second.deleted = true;
 }
@@ -101,7 +110,7 @@ rocksdb::Status WriteOverlay::Get(rocksdb::DB* db, const rocksdb::ReadOptions& r
   auto it = map_.find(View(key));
   if (it == map_.end()) return db->Get(ro, db->DefaultColumnFamily(), key, value);
   if (it->second.deleted) return rocksdb::Status::NotFound();
-  value->PinSelf(it->second.value);
+  value->PinSelf(rocksdb::Slice(it->second.value.data(), it->second.value.size()));
   return rocksdb::Status::OK();
 }
 
@@ -111,10 +120,11 @@ rocksdb::Iterator* WriteOverlay::NewIterator(rocksdb::Iterator* base, const rock
 
 void WriteOverlay::AppendTo(rocksdb::WriteBatch* batch) const {
   for (const auto& [key, e] : map_) {
+    rocksdb::Slice k(key.data(), key.size());
     if (e.deleted)
-      batch->Delete(key);
+      batch->Delete(k);
     else
-      batch->Put(key, e.value);
+      batch->Put(k, rocksdb::Slice(e.value.data(), e.value.size()));
   }
 }
 

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 
@@ -29,13 +30,19 @@ namespace trendgraph::storage::internal {
 class WriteOverlay {
  public:
   struct Entry {
-    std::string value;
+    std::pmr::string value;
     bool deleted = false;
   };
-  using Map = std::map<std::string, Entry, std::less<>>;
+  // Keys, values and tree nodes live in one arena freed with the overlay: a
+  // transaction allocates thousands of small strings and frees them at once.
+  using Map = std::pmr::map<std::pmr::string, Entry, std::less<>>;
 
-  void Put(std::string key, const rocksdb::Slice& value);
-  void Delete(std::string key);
+  WriteOverlay() : arena_(64 << 10), map_(&arena_) {}
+  WriteOverlay(const WriteOverlay&) = delete;
+  WriteOverlay& operator=(const WriteOverlay&) = delete;
+
+  void Put(std::string_view key, const rocksdb::Slice& value);
+  void Delete(std::string_view key);
 
   // The overlay's entry, else the DB's (read with `ro`).
   rocksdb::Status Get(rocksdb::DB* db, const rocksdb::ReadOptions& ro, const rocksdb::Slice& key,
@@ -51,6 +58,10 @@ class WriteOverlay {
   bool empty() const { return map_.empty(); }
 
  private:
+  // The entry for `key`, inserted empty if absent.
+  Map::iterator Slot(std::string_view key);
+
+  std::pmr::monotonic_buffer_resource arena_;
   Map map_;
   size_t bytes_ = 0;
 };
