@@ -174,6 +174,7 @@ class Binder {
   std::vector<std::pair<std::string, int>> locals_;
   AggContext* agg_ = nullptr;
   int in_aggregate_ = 0;
+  bool bare_predicate_ = false;
 };
 
 bool ContainsVariableOrPattern(const ParsedExpression* e) {
@@ -210,7 +211,10 @@ bool ContainsVariableOrPattern(const ParsedExpression* e) {
 BoundExprPtr Binder::Bind(const ParsedExpression* e) {
   // Inside an aggregating projection, a sub-expression written exactly like a
   // grouping key refers to the key's value after grouping.
-  if (agg_ && in_aggregate_ == 0 && e->kind != ExprKind::kLiteral && e->kind != ExprKind::kParameter) {
+  if (agg_ && in_aggregate_ == 0 &&
+      (e->kind == ExprKind::kVariable ||
+       (e->kind == ExprKind::kProperty &&
+        static_cast<const ParsedProperty*>(e)->object->kind == ExprKind::kVariable))) {
     for (auto& [text, slot] : agg_->key_texts)
       if (text == e->text) return MakeVariable(slot, e->position);
   }
@@ -316,7 +320,8 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       auto* u = static_cast<const ParsedUnary*>(e);
       auto child = Bind(u->operand.get());
       if (u->op == UnaryOp::kMinus && child->IsConstant() && child->constant.is_double()) {
-        return MakeConstant(Value(-child->constant.as_double()), e->position);
+        double d = child->constant.as_double();
+        return MakeConstant(Value(d == 0.0 ? 0.0 : -d), e->position);
       }
       if (u->op == UnaryOp::kMinus && child->IsConstant() && child->constant.is_int() &&
           child->constant.as_int() != INT64_MIN) {
@@ -376,6 +381,9 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       if (IsAggregateFunction(f->name)) return BindAggregate(e);
       const ScalarFunctionDef* def = FindScalarFunction(f->name);
       if (!def) Fail("UnknownFunction", "Unknown function '" + f->name + "'", e->position);
+      if (in_aggregate_ > 0 && !def->deterministic)
+        Fail("NonConstantExpression", "Non-deterministic function " + f->name + "() inside an aggregation",
+             e->position);
       int n = static_cast<int>(f->args.size());
       if (n < def->min_args || (def->max_args >= 0 && n > def->max_args))
         Fail("InvalidNumberOfArguments", "Wrong number of arguments to " + f->name + "()", e->position);
@@ -437,9 +445,16 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
     case ExprKind::kMap: {
       auto* m = static_cast<const ParsedMap*>(e);
       auto b = make(BoundExprKind::kMap);
+      bool all_const = true;
       for (auto& [k, v] : m->entries) {
         b->keys.push_back(k);
         b->children.push_back(Bind(v.get()));
+        all_const = all_const && b->children.back()->IsConstant();
+      }
+      if (all_const) {
+        Value::Map v;
+        for (size_t i = 0; i < b->keys.size(); ++i) v[b->keys[i]] = std::move(b->children[i]->constant);
+        return MakeConstant(Value(std::move(v)), e->position);
       }
       return b;
     }
@@ -516,6 +531,7 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
     case ExprKind::kPatternPredicate: {
       auto* p = static_cast<const ParsedPatternPredicate*>(e);
       auto b = make(BoundExprKind::kSubquery);
+      bare_predicate_ = true;
       b->subquery = BindSubquery({&p->pattern}, nullptr, nullptr, BoundSubquery::Kind::kExists);
       return b;
     }
@@ -561,6 +577,16 @@ std::shared_ptr<BoundSubquery> Binder::BindSubquery(const std::vector<const Pars
   Scope before = scope_;
   std::set<int> rels;
   for (auto* p : parts) sq->parts.push_back(BindPart(*p, PatternUse::kExpression, &rels, before));
+  if (bare_predicate_) {
+    bare_predicate_ = false;
+    // A bare pattern predicate may not introduce new named variables.
+    for (auto& [name, slot] : scope_)
+      if (!before.count(name))
+        Fail("UndefinedVariable", "Variable `" + name + "` not defined (patterns used as predicates cannot introduce variables)",
+             parts[0]->position);
+    if (parts[0]->rels.empty())
+      Fail("InvalidArgumentType", "A single node pattern is not a predicate", parts[0]->position);
+  }
   if (where) sq->where = Bind(where);
   if (projection) sq->projection = Bind(projection);
   for (auto& [n, s] : before) sq->outer_slots.push_back(s);
@@ -651,7 +677,8 @@ BoundPatternPart Binder::BindPart(const ParsedPatternPart& part, PatternUse use,
         if (use == PatternUse::kCreate || use == PatternUse::kMerge)
           Fail(k == SymbolKind::kRel || k == SymbolKind::kAny ? "VariableAlreadyBound" : "VariableTypeConflict",
                "Variable `" + r.variable + "` already declared", r.position);
-        if (k != want && k != SymbolKind::kAny)
+        bool list_ok = want == SymbolKind::kRelList && k == SymbolKind::kValue;
+        if (k != want && k != SymbolKind::kAny && !list_ok)
           Fail("VariableTypeConflict", "Variable `" + r.variable + "` already declared as " + SymbolKindName(k),
                r.position);
         if (clause_rels && clause_rels->count(*slot))
@@ -716,7 +743,7 @@ void Binder::BindProjection(const ParsedProjection& p, const ParsedExpression* w
       if (!q_->symbols[slot].user) continue;
       items.push_back(Item{nullptr, name, slot, {}});
     }
-    if (items.empty() && p.items.empty())
+    if (is_return && items.empty() && p.items.empty())
       Fail("NoVariablesInScope", std::string(is_return ? "RETURN" : "WITH") + " * is not allowed when there are no variables in scope", out->position);
   }
   for (auto& it : p.items) {
@@ -828,11 +855,19 @@ void Binder::BindProjection(const ParsedProjection& p, const ParsedExpression* w
   };
   bp.skip = bind_count(p.skip, "SKIP");
   bp.limit = bind_count(p.limit, "LIMIT");
-  scope_ = new_scope;
   if (where) {
     if (ContainsAggregate(where)) Fail("InvalidAggregation", "Aggregation is not allowed in WHERE", where->position);
+    // Like ORDER BY, WHERE sees the variables of before the projection too,
+    // unless the projection aggregates.
+    if (aggregating) {
+      scope_ = new_scope;
+    } else {
+      scope_ = old_scope;
+      for (auto& [n, s] : new_scope) scope_[n] = s;
+    }
     bp.where = Bind(where);
   }
+  scope_ = new_scope;
 }
 
 BoundSetItem Binder::BindSetItem(const ParsedSetItem& item) {
@@ -941,6 +976,12 @@ BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_claus
           if (ContainsAggregate(m.where.get()))
             Fail("InvalidAggregation", "Aggregation is not allowed in WHERE", m.where->position);
           bc.where = Bind(m.where.get());
+          if (bc.where->kind == BoundExprKind::kVariable) {
+            SymbolKind k = KindOf(bc.where->slot);
+            if (k == SymbolKind::kNode || k == SymbolKind::kRel || k == SymbolKind::kPath)
+              Fail("InvalidArgumentType", "Type mismatch: expected Boolean but was " + std::string(SymbolKindName(k)),
+                   m.where->position);
+          }
         }
         break;
       }
@@ -1023,7 +1064,9 @@ BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_claus
             Fail("InvalidDelete", "DELETE expects a node, relationship or path, not a label expression", t->position);
           if (ContainsAggregate(t.get())) Fail("InvalidAggregation", "Aggregation in DELETE", t->position);
           auto b = Bind(t.get());
-          if (b->IsConstant() && !b->constant.is_null())
+          if ((b->IsConstant() && !b->constant.is_null()) || b->kind == BoundExprKind::kBinary ||
+              b->kind == BoundExprKind::kComparison || b->kind == BoundExprKind::kNot ||
+              b->kind == BoundExprKind::kNegate)
             Fail("InvalidArgumentType", "DELETE expects a node, relationship or path", t->position);
           if (b->kind == BoundExprKind::kVariable && KindOf(b->slot) == SymbolKind::kValue)
             Fail("InvalidArgumentType", "DELETE expects a node, relationship or path", t->position);

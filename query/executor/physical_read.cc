@@ -319,8 +319,23 @@ class VarExpandOp : public PhysicalOperator {
           continue;
         }
         emit_zero_ = op_.min_hops == 0;
+        if (op_.max_hops >= 0 && op_.min_hops > op_.max_hops) {
+          emit_zero_ = false;
+          continue;
+        }
+        if (op_.rel_bound) {
+          const Value& b = frame[op_.rel_slot];
+          if (!b.is_list()) continue;
+          bound_.clear();
+          for (auto& r : b.as_list()) {
+            if (!r.is_rel()) continue;
+            bound_.push_back(r.as_rel().id);
+          }
+          if (op_.reverse_list) std::reverse(bound_.begin(), bound_.end());
+          if (!bound_.empty()) emit_zero_ = false;
+        }
         path_.clear();
-        PushLevel(from_, ctx);
+        PushLevel(from_, ctx, op_.max_hops == 0);
         continue;
       }
       Level& top = stack_.back();
@@ -335,15 +350,18 @@ class VarExpandOp : public PhysicalOperator {
       for (auto& r : path_)
         if (r.id == e.rel) used = true;
       if (used || (!op_.distinct_rels.empty() && RelUsed(frame, op_.distinct_rels, e.rel))) continue;
+      if (op_.rel_bound && (path_.size() >= bound_.size() || bound_[path_.size()] != e.rel)) continue;
       if (!op_.properties.empty() && !RelMatches(op_, e.rel, frame, ctx)) continue;
       storage::NodeId node = stack_.size() == 1 ? from_ : stack_.back().node;
       path_.push_back(MakeRel(e, node));
       int64_t depth = static_cast<int64_t>(path_.size());
       PushLevel(e.other, ctx, op_.max_hops >= 0 && depth >= op_.max_hops);
-      if (depth >= op_.min_hops && (!op_.into || e.other == to_)) {
+      if (depth >= op_.min_hops && (!op_.into || e.other == to_) &&
+          (!op_.rel_bound || path_.size() == bound_.size())) {
         Value::List rels;
         rels.reserve(path_.size());
         for (auto& r : path_) rels.emplace_back(r);
+        if (op_.reverse_list) std::reverse(rels.begin(), rels.end());
         frame[op_.rel_slot] = Value(std::move(rels));
         if (!op_.into) frame[op_.slot] = Value(NodeRef{e.other});
         return true;
@@ -366,6 +384,7 @@ class VarExpandOp : public PhysicalOperator {
 
   std::vector<Level> stack_;
   std::vector<RelRef> path_;
+  std::vector<uint64_t> bound_;  // rel_bound: the relationships the path must follow
   std::vector<AdjSource> sources_;
   storage::NodeId from_ = 0, to_ = 0;
   bool emit_zero_ = false;

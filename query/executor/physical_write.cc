@@ -243,6 +243,17 @@ class MergeOp : public PhysicalOperator {
         if (n.bound_before && frame[n.slot].is_null())
           Throw(ErrorCode::kSemanticError, "Cannot merge a pattern with a null node", n.position,
                 "MergeReadOwnWrites");
+      for (auto& n : c.parts[0].nodes)
+        for (auto& [k, e] : n.properties)
+          if (Evaluate(*e, frame, state_.eval).is_null())
+            Throw(ErrorCode::kSemanticError, "Cannot merge a node using a null property value for `" + k + "`",
+                  n.position, "MergeReadOwnWrites");
+      for (auto& r : c.parts[0].rels)
+        for (auto& [k, e] : r.properties)
+          if (Evaluate(*e, frame, state_.eval).is_null())
+            Throw(ErrorCode::kSemanticError,
+                  "Cannot merge a relationship using a null property value for `" + k + "`", r.position,
+                  "MergeReadOwnWrites");
       PhysicalOperator& branch = *children_[1];
       branch.Reset();
       Frame probe = frame;

@@ -64,7 +64,8 @@ struct LogicalOperator {
   std::vector<std::string> types;    // relationship types (any of)
   PatternDirection direction = PatternDirection::kLeftToRight;  // as seen from from_slot
   bool into = false;
-  bool rel_bound = false;  // the relationship variable is already bound: only that one matches
+  bool rel_bound = false;
+  bool reverse_list = false;  // var-length expanded right-to-left: emit the list in pattern order  // the relationship variable is already bound: only that one matches
   int64_t min_hops = 1;
   int64_t max_hops = -1;
   bool all_shortest = false;

@@ -318,6 +318,7 @@ LogicalOpPtr Planner::PlanPart(LogicalOpPtr op, BoundPatternPart& part, std::vec
     e->direction = dir;
     e->into = into;
     e->rel_bound = bound_.count(r.slot) > 0;
+    e->reverse_list = reversed && r.variable_length;
     e->min_hops = r.min_hops;
     e->max_hops = r.max_hops;
     e->distinct_rels = *clause_rels;
@@ -526,6 +527,7 @@ LogicalOpPtr Planner::PlanSingle(BoundSingleQuery& sq) {
         break;
       }
       case ClauseKind::kUnwind: {
+        if (writes) eager();
         PlanSubqueriesIn(c.list.get());
         auto u = Make(LogicalOpKind::kUnwind, op);
         u->value = c.list.get();
@@ -538,7 +540,12 @@ LogicalOpPtr Planner::PlanSingle(BoundSingleQuery& sq) {
         break;
       }
       case ClauseKind::kWith:
-      case ClauseKind::kReturn: op = PlanProjection(op, c.projection); break;
+      case ClauseKind::kReturn:
+        // Writes complete before anything downstream (a LIMIT 0 must not
+        // suppress them).
+        if (writes) eager();
+        op = PlanProjection(op, c.projection);
+        break;
       case ClauseKind::kCreate: {
         if (reads) eager();
         for (auto& part : c.parts)
