@@ -80,7 +80,7 @@ TEST_F(ComputeVouchersSessionTest, ModelOutputJoinsTheArticleGraph) {
   EXPECT_GT(load.rows[0][0].as_int(), 70);
   // An article that names Chengdu (as the actors enricher would link it).
   MustRun("CREATE (:Article {id: 'a1', title: 'Chengdu hands out computing vouchers'})");
-  MustRun("MATCH (x:Article {id: 'a1'}), (a:PolicyActor {name: 'chengdu'}) CREATE (x)-[:MENTIONS_ACTOR]->(a)");
+  MustRun("MATCH (x:Article {id: 'a1'}), (a:PolicyActor {name: 'chengdu municipal government'}) CREATE (x)-[:MENTIONS_ACTOR]->(a)");
 
   // Which articles evidence the programmes with the largest unmet demand?
   Collect r = MustRun(
@@ -94,7 +94,7 @@ TEST_F(ComputeVouchersSessionTest, ModelOutputJoinsTheArticleGraph) {
   EXPECT_GE(r.rows[1][2].as_number(), r.rows[2][2].as_number());
   // Chengdu's 10M CNY/yr budget runs out first: its programme leads.
   EXPECT_EQ(r.rows[0][0].as_string(), "V01");
-  EXPECT_EQ(r.rows[0][1].as_string(), "Chengdu");
+  EXPECT_EQ(r.rows[0][1].as_string(), "Chengdu Municipal Government");
   ASSERT_EQ(r.rows[0][3].as_list().size(), 1u);
   EXPECT_EQ(r.rows[0][3].as_list()[0].as_string(), "Chengdu hands out computing vouchers");
 }

@@ -6,6 +6,9 @@
 #include <random>
 #include <string>
 
+#include <fstream>
+#include <set>
+
 #include "model_data.h"
 #include "model_test_util.h"
 
@@ -30,6 +33,31 @@ TEST(ModelDataTest, RealDataLoadsWithSourcesOnEveryRecord) {
   EXPECT_DOUBLE_EQ(*m.FindProgram("V10")->share, 0.20);
   EXPECT_DOUBLE_EQ(*m.FindProgram("V10")->domestic_share, 0.30);
   EXPECT_DOUBLE_EQ(*m.FindProgram("V11")->budget_per_year, 250e6);
+}
+
+// The model's PolicyActor nodes are the actors enricher's: same canonical
+// names as the gazetteer (examples/actors.tsv), normalised into `name`.
+TEST(ModelDataTest, ActorsUseTheGazetteerNames) {
+  std::ifstream in(std::string(TRENDGRAPH_SOURCE_DIR) + "/examples/actors.tsv");
+  if (!in) GTEST_SKIP() << "no examples/actors.tsv";
+  std::set<std::string> gazetteer;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string name = line.substr(0, line.find('\t'));
+    if (!name.empty() && name[0] == '=') name.erase(0, 1);
+    gazetteer.insert(NormaliseName(name));
+  }
+  size_t found = 0;
+  for (const auto& a : Real().actors) {
+    EXPECT_EQ(a.name, NormaliseName(a.display));
+    found += gazetteer.count(a.name);
+  }
+  for (const char* key : {"shanghai municipal government", "beijing municipal government", "hangzhou municipal government",
+                          "shenzhen municipal government", "chengdu municipal government", "bureau of industry and security",
+                          "government of the united states", "government of china", "cyberspace administration of china"}) {
+    EXPECT_TRUE(gazetteer.count(key)) << key << " is not in the gazetteer";
+  }
+  EXPECT_GE(found, 12u);
 }
 
 TEST(ModelDataTest, MalformedDataNamesTheProblem) {
