@@ -3,6 +3,8 @@
 // path HTTP and the CLI take), model output joined with the graph.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,26 @@ TEST_F(ComputeVouchersSessionTest, ModelOutputJoinsTheArticleGraph) {
   EXPECT_EQ(r.rows[0][1].as_string(), "Chengdu Municipal Government");
   ASSERT_EQ(r.rows[0][3].as_list().size(), 1u);
   EXPECT_EQ(r.rows[0][3].as_list()[0].as_string(), "Chengdu hands out computing vouchers");
+}
+
+// Every example in examples/compute_vouchers/queries.cypher runs and returns rows.
+TEST_F(ComputeVouchersSessionTest, ExampleQueriesRun) {
+  MustRun("CALL vouchers.load($path) YIELD nodes RETURN nodes", Value::Map{{"path", Value(kModel)}});
+  std::ifstream in(std::string(TRENDGRAPH_SOURCE_DIR) + "/examples/compute_vouchers/queries.cypher");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("//", 0) != 0) text << line << "\n";
+  std::string all = text.str();
+  int count = 0;
+  for (size_t pos = 0, end; (end = all.find(';', pos)) != std::string::npos; pos = end + 1) {
+    std::string q = all.substr(pos, end - pos);
+    if (q.find_first_not_of(" \n") == std::string::npos) continue;
+    Collect r = MustRun(q);
+    EXPECT_FALSE(r.rows.empty()) << q;
+    ++count;
+  }
+  EXPECT_EQ(count, 12);
 }
 
 }  // namespace
