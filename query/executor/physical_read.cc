@@ -893,6 +893,12 @@ class LimitOp : public PhysicalOperator {
     if (!init_) {
       remaining_ = EvalCount(op_.count, state_.eval, "LIMIT");
       init_ = true;
+      // LIMIT 0 still pulls once, so that the writes of the clauses before
+      // it (materialised by an Eager) happen.
+      if (remaining_ == 0) {
+        input().Pull(frame);
+        return false;
+      }
     }
     if (remaining_ <= 0) return false;  // stops pulling: scans below stop early
     if (!input().Pull(frame)) return false;
