@@ -20,6 +20,9 @@
 
 namespace trendgraph::storage::internal {
 
+// Turns RocksDB's per-thread perf counters off for the calling thread (once).
+void DisablePerfCountersOnThisThread();
+
 // Maps a RocksDB status to ours; `context` names what was being done.
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 

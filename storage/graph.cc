@@ -19,10 +19,14 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   ~SnapshotImpl() override { db_->ReleaseSnapshot(snap_); }
 
   rocksdb::Status RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
+    DisablePerfCountersOnThisThread();
     return db_->Get(ro_, db_->DefaultColumnFamily(), key, v);
   }
   rocksdb::ReadOptions BaseReadOptions() const { return ro_; }
-  rocksdb::Iterator* RawIterator(const rocksdb::ReadOptions& ro) { return db_->NewIterator(ro); }
+  rocksdb::Iterator* RawIterator(const rocksdb::ReadOptions& ro) {
+    DisablePerfCountersOnThisThread();
+    return db_->NewIterator(ro);
+  }
   const std::vector<IndexInfo>& CurrentIndexes() const { return indexes_; }
 
   uint64_t NodeCount() override { return counters_->nodes; }

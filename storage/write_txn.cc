@@ -54,10 +54,12 @@ WriteTxnImpl::~WriteTxnImpl() {
 }
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
+  DisablePerfCountersOnThisThread();
   return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
+  DisablePerfCountersOnThisThread();
   return batch_.NewIterator(db_->NewIterator(ro), ro.iterate_upper_bound);
 }
 
