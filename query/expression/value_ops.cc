@@ -476,7 +476,12 @@ Value Negate(const Value& a) {
     if (a.as_int() == INT64_MIN) ThrowOverflow("unary -");
     return Value(-a.as_int());
   }
-  if (a.is_double()) return Value(-a.as_double());
+  if (a.is_double()) {
+    // -0.0 reads as 0.0 in Cypher (the TCK's "negative zero" literal is 0.0);
+    // the two are equal and equivalent anyway, only their rendering differs.
+    if (a.as_double() == 0.0) return Value(0.0);
+    return Value(-a.as_double());
+  }
   ThrowTypeMismatch("unary minus expects a number", a);
 }
 

@@ -308,6 +308,7 @@ TEST(Arithmetic, MixedAndFloat) {
   EXPECT_EQ(S(Power(2, 3)), "8.0");
   EXPECT_EQ(S(Power(2, -1)), "0.5");
   EXPECT_EQ(S(Negate(1.5)), "-1.5");
+  EXPECT_EQ(FormatCypherFloat(Negate(0.0).as_double()), "0.0");  // Literals5 [9]: -0.0 is 0.0
   EXPECT_EQ(S(UnaryPlus(3)), "3");
 }
 
