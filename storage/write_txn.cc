@@ -8,13 +8,14 @@ namespace {
 
 // Sorted by key, last assignment wins, nulls dropped (the record format
 // stores no nulls).
-Status NormalizeProperties(Properties* props) {
+template <class NameOf>
+Status NormalizeProperties(Properties* props, const NameOf& name_of) {
   std::stable_sort(props->begin(), props->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Properties out;
   out.reserve(props->size());
   for (auto& p : *props) {
     if (!p.second.IsStorable())
-      return Status::InvalidArgument("property " + std::to_string(p.first) + ": a " +
+      return Status::InvalidArgument("property '" + name_of(p.first) + "': a " +
                                      Value::TypeName(p.second.type()) + " value cannot be stored");
     if (!out.empty() && out.back().first == p.first)
       out.back().second = std::move(p.second);
@@ -107,6 +108,18 @@ PropKeyId WriteTxnImpl::GetOrCreatePropKey(std::string_view name) {
 
 // ---- helpers ----
 
+std::string WriteTxnImpl::TokenName(keys::TokenKind kind, uint32_t id) const {
+  int k = static_cast<int>(kind);
+  if (id >= committed_tokens_[k] && id - committed_tokens_[k] < new_tokens_[k].size())
+    return new_tokens_[k][id - committed_tokens_[k]];
+  switch (kind) {
+    case keys::TokenKind::kLabel: return graph_->LabelName(id);
+    case keys::TokenKind::kType: return graph_->TypeName(id);
+    case keys::TokenKind::kPropKey: return graph_->PropKeyName(id);
+  }
+  return std::string();
+}
+
 Status WriteTxnImpl::CheckOpen() const {
   if (done_) return Status::Aborted("the transaction has already been committed or aborted");
   return Status::OK();
@@ -131,8 +144,10 @@ Status WriteTxnImpl::CheckUniqueOne(NodeId self, LabelId label, PropKeyId key, c
   if (!s.ok()) return FromRocks(s, "unique index check");
   NodeId holder = v.size() == 8 ? keys::GetU64BE(v.data()) : 0;
   if (holder == self) return Status::OK();
-  return Violation("node " + std::to_string(holder) + " already has label " + graph_->LabelName(label) +
-                   " and property " + graph_->PropKeyName(key) + " = " + value.DebugString());
+  return Violation("node " + std::to_string(holder) + " already has label " +
+                   TokenName(keys::TokenKind::kLabel, label) + " and property " +
+                   TokenName(keys::TokenKind::kPropKey, key) + " = " + value.DebugString() +
+                   " (unique index)");
 }
 
 Status WriteTxnImpl::CheckUnique(NodeId self, const std::vector<LabelId>& labels, const Properties& props) {
@@ -207,7 +222,7 @@ Result<NodeId> WriteTxnImpl::CreateNode(std::vector<LabelId> labels, Properties 
   TG_RETURN_IF_ERROR(CheckOpen());
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  TG_RETURN_IF_ERROR(NormalizeProperties(&props));
+  TG_RETURN_IF_ERROR(NormalizeProperties(&props, [&](PropKeyId k) { return TokenName(keys::TokenKind::kPropKey, k); }));
   NodeId id = counters_.next_node;
   TG_RETURN_IF_ERROR(CheckUnique(id, labels, props));
   std::string v;
@@ -332,7 +347,7 @@ Status WriteTxnImpl::DeleteNode(NodeId id, bool detach) {
 
 Result<RelId> WriteTxnImpl::CreateRel(TypeId type, NodeId start, NodeId end, Properties props) {
   TG_RETURN_IF_ERROR(CheckOpen());
-  TG_RETURN_IF_ERROR(NormalizeProperties(&props));
+  TG_RETURN_IF_ERROR(NormalizeProperties(&props, [&](PropKeyId k) { return TokenName(keys::TokenKind::kPropKey, k); }));
   if (!NodeExists(start)) return Status::NotFound("start node " + std::to_string(start) + " does not exist");
   if (!NodeExists(end)) return Status::NotFound("end node " + std::to_string(end) + " does not exist");
   std::string v;
@@ -473,7 +488,8 @@ Status WriteTxnImpl::RemoveIndex(LabelId label, PropKeyId key) {
   auto found = std::find_if(indexes_.begin(), indexes_.end(),
                             [&](const IndexInfo& i) { return i.label == label && i.key == key; });
   if (found == indexes_.end())
-    return Status::NotFound("no index on (" + graph_->LabelName(label) + ", " + graph_->PropKeyName(key) + ")");
+    return Status::NotFound("no index on (" + TokenName(keys::TokenKind::kLabel, label) + ", " +
+                            TokenName(keys::TokenKind::kPropKey, key) + ")");
   bool unique = found->kind == IndexInfo::Kind::kUnique;
   indexes_.erase(found);
   indexes_changed_ = true;

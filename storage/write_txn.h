@@ -51,6 +51,8 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
 
  private:
   uint32_t GetOrCreateToken(keys::TokenKind kind, std::string_view name);
+  // Token names including the ones this txn created.
+  std::string TokenName(keys::TokenKind kind, uint32_t id) const;
   Status CheckOpen() const;
   // Fails (and poisons the txn) with ConstraintViolation.
   Status Violation(std::string msg);

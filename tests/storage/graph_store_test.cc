@@ -331,6 +331,7 @@ TEST_F(GraphStoreTest, BadInputIsRejectedWithoutPartialWrites) {
   TypeId t = txn->GetOrCreateType("T");
   auto bad = txn->CreateNode({}, {{k, Value(NodeRef{1})}});
   EXPECT_TRUE(bad.status().IsInvalidArgument());
+  EXPECT_NE(bad.status().message().find("'k'"), std::string::npos) << bad.status().message();
   NodeId a = txn->CreateNode({}, {}).value();
   EXPECT_TRUE(txn->CreateRel(t, a, 999, {}).status().IsNotFound());
   EXPECT_TRUE(txn->SetNodeProperty(a, k, Value(Value::List{Value(NodeRef{2})})).IsInvalidArgument());
