@@ -59,7 +59,7 @@ class RandomScenarios {
   std::mt19937 rng_;
 };
 
-constexpr int kScenarios = 60;
+constexpr int kScenarios = 200;
 
 TEST(ModelProperties, ChipsInEqualFleetPlusRetired) {
   const ModelData& m = Real();
