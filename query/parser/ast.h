@@ -62,6 +62,11 @@ struct ParsedExpression {
   explicit ParsedExpression(ExprKind k) : kind(k) {}
   virtual ~ParsedExpression() = default;
   ExprKind kind;
+  // Height of this subtree: 1 for a leaf, else 1 + the tallest child
+  // (pattern property maps and EXISTS subqueries included). The parser
+  // refuses trees taller than kMaxExpressionHeight (parser.h), so recursive
+  // walks over an expression are safe.
+  uint16_t height = 1;
   Position position;
   // The expression's text exactly as written (used for column names:
   // `RETURN n.name` gives the column "n.name"). Exact for clause-level

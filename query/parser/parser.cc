@@ -1,5 +1,6 @@
 #include "query/parser/parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -61,6 +62,175 @@ bool IsUpdateClause(ClauseKind k) {
 
 // Which clause a pattern belongs to decides the syntactic rules it obeys.
 enum class PatternContext : uint8_t { kMatch, kCreate, kMerge, kExpression };
+
+// Direct child expressions of a pattern part: its property maps.
+template <typename Fn>
+void ForEachPatternExpr(const ParsedPatternPart& part, Fn&& fn) {
+  for (const ParsedNodePattern& n : part.nodes) {
+    if (n.properties) fn(*n.properties);
+  }
+  for (const ParsedRelPattern& r : part.rels) {
+    if (r.properties) fn(*r.properties);
+  }
+}
+
+// Expressions held directly by a clause.
+template <typename Fn>
+void ForEachClauseExpr(const ParsedClause& c, Fn&& fn) {
+  auto projection = [&](const ParsedProjection& p) {
+    for (const ParsedProjectionItem& i : p.items) fn(*i.expr);
+    for (const ParsedSortItem& i : p.order_by) fn(*i.expr);
+    if (p.skip) fn(*p.skip);
+    if (p.limit) fn(*p.limit);
+  };
+  auto set_items = [&](const std::vector<ParsedSetItem>& items) {
+    for (const ParsedSetItem& i : items) {
+      if (i.property) fn(*i.property);
+      if (i.value) fn(*i.value);
+    }
+  };
+  switch (c.kind) {
+    case ClauseKind::kMatch: {
+      const auto& m = static_cast<const ParsedMatch&>(c);
+      for (const ParsedPatternPart& p : m.pattern) ForEachPatternExpr(p, fn);
+      if (m.where) fn(*m.where);
+      break;
+    }
+    case ClauseKind::kUnwind: fn(*static_cast<const ParsedUnwind&>(c).list); break;
+    case ClauseKind::kWith: {
+      const auto& w = static_cast<const ParsedWith&>(c);
+      projection(w.projection);
+      if (w.where) fn(*w.where);
+      break;
+    }
+    case ClauseKind::kReturn: projection(static_cast<const ParsedReturn&>(c).projection); break;
+    case ClauseKind::kCreate:
+      for (const ParsedPatternPart& p : static_cast<const ParsedCreate&>(c).pattern) ForEachPatternExpr(p, fn);
+      break;
+    case ClauseKind::kMerge: {
+      const auto& m = static_cast<const ParsedMerge&>(c);
+      ForEachPatternExpr(m.pattern, fn);
+      set_items(m.on_create);
+      set_items(m.on_match);
+      break;
+    }
+    case ClauseKind::kSet: set_items(static_cast<const ParsedSet&>(c).items); break;
+    case ClauseKind::kRemove:
+      for (const ParsedRemoveItem& i : static_cast<const ParsedRemove&>(c).items) {
+        if (i.property) fn(*i.property);
+      }
+      break;
+    case ClauseKind::kDelete:
+      for (const ExprPtr& t : static_cast<const ParsedDelete&>(c).targets) fn(*t);
+      break;
+    case ClauseKind::kCall: {
+      const auto& call = static_cast<const ParsedCall&>(c);
+      for (const ExprPtr& a : call.args) fn(*a);
+      if (call.where) fn(*call.where);
+      break;
+    }
+  }
+}
+
+// Calls fn(child) for every direct child of an expression.
+template <typename Fn>
+void ForEachChild(const ParsedExpression& e, Fn&& fn) {
+  auto opt = [&](const ExprPtr& p) {
+    if (p) fn(*p);
+  };
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter:
+    case ExprKind::kVariable:
+    case ExprKind::kCountStar:
+      return;
+    case ExprKind::kProperty: return opt(static_cast<const ParsedProperty&>(e).object);
+    case ExprKind::kSubscript: {
+      const auto& x = static_cast<const ParsedSubscript&>(e);
+      opt(x.object);
+      return opt(x.index);
+    }
+    case ExprKind::kSlice: {
+      const auto& x = static_cast<const ParsedSlice&>(e);
+      opt(x.object);
+      opt(x.from);
+      return opt(x.to);
+    }
+    case ExprKind::kUnary: return opt(static_cast<const ParsedUnary&>(e).operand);
+    case ExprKind::kBinary: {
+      const auto& x = static_cast<const ParsedBinary&>(e);
+      opt(x.left);
+      return opt(x.right);
+    }
+    case ExprKind::kComparison:
+      for (const ExprPtr& o : static_cast<const ParsedComparison&>(e).operands) opt(o);
+      return;
+    case ExprKind::kIsNull: return opt(static_cast<const ParsedIsNull&>(e).operand);
+    case ExprKind::kLabelCheck: return opt(static_cast<const ParsedLabelCheck&>(e).operand);
+    case ExprKind::kFunctionCall:
+      for (const ExprPtr& a : static_cast<const ParsedFunctionCall&>(e).args) opt(a);
+      return;
+    case ExprKind::kCase: {
+      const auto& x = static_cast<const ParsedCase&>(e);
+      opt(x.test);
+      for (const auto& [w, t] : x.whens) {
+        opt(w);
+        opt(t);
+      }
+      return opt(x.else_expr);
+    }
+    case ExprKind::kList:
+      for (const ExprPtr& i : static_cast<const ParsedList&>(e).items) opt(i);
+      return;
+    case ExprKind::kMap:
+      for (const auto& [k, v] : static_cast<const ParsedMap&>(e).entries) opt(v);
+      return;
+    case ExprKind::kMapProjection:
+      for (const auto& item : static_cast<const ParsedMapProjection&>(e).items) opt(item.value);
+      return;
+    case ExprKind::kListComprehension: {
+      const auto& x = static_cast<const ParsedListComprehension&>(e);
+      opt(x.list);
+      opt(x.where);
+      return opt(x.projection);
+    }
+    case ExprKind::kPatternComprehension: {
+      const auto& x = static_cast<const ParsedPatternComprehension&>(e);
+      ForEachPatternExpr(x.pattern, fn);
+      opt(x.where);
+      return opt(x.projection);
+    }
+    case ExprKind::kQuantifier: {
+      const auto& x = static_cast<const ParsedQuantifier&>(e);
+      opt(x.list);
+      return opt(x.where);
+    }
+    case ExprKind::kReduce: {
+      const auto& x = static_cast<const ParsedReduce&>(e);
+      opt(x.init);
+      opt(x.list);
+      return opt(x.expression);
+    }
+    case ExprKind::kPatternPredicate:
+      return ForEachPatternExpr(static_cast<const ParsedPatternPredicate&>(e).pattern, fn);
+    case ExprKind::kExistsSubquery: {
+      const auto& x = static_cast<const ParsedExistsSubquery&>(e);
+      if (x.query) {
+        for (const ClausePtr& c : x.query->clauses) ForEachClauseExpr(*c, fn);
+      }
+      return;
+    }
+  }
+}
+
+// 1 + the tallest direct child. Not inlined: once GCC 12 sees the concrete
+// node type at a call site it warns (-Warray-bounds) about the casts in the
+// branches for other kinds, which can never run.
+[[gnu::noinline]] int HeightOf(const ParsedExpression& e) {
+  int tallest = 0;
+  ForEachChild(e, [&](const ParsedExpression& c) { tallest = std::max<int>(tallest, c.height); });
+  return tallest + 1;
+}
 
 class Parser {
  public:
@@ -728,9 +898,18 @@ class Parser {
     }
     e->text.assign(text_.data() + from, len);
   }
+  // Finishes a node: its text and its height (refusing over-tall trees).
   template <typename T>
   ExprPtr Done(std::unique_ptr<T> e, size_t start) {
     SetText(e.get(), start);
+    int height = HeightOf(*e);
+    if (height > kMaxExpressionHeight) {
+      FailAtPos(e->position,
+                "expression is nested too deeply (more than " + std::to_string(kMaxExpressionHeight) +
+                    " levels); for long alternatives use IN [...]",
+                "UnexpectedSyntax");
+    }
+    e->height = static_cast<uint16_t>(height);
     return e;
   }
 

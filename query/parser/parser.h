@@ -37,6 +37,11 @@ namespace trendgraph::query {
 // overflow.
 inline constexpr int kMaxNestingDepth = 500;
 
+// The tallest expression tree accepted (ParsedExpression::height). Bounds the
+// recursion of every later stage, including left-deep operator chains that
+// the parser builds without recursing (a OR b OR c ...: one level each).
+inline constexpr int kMaxExpressionHeight = 2000;
+
 // Parses one standalone expression (the whole text must be the expression).
 // Throws ParserException like ParseQuery. Pattern predicates are accepted.
 ExprPtr ParseExpression(std::string_view text);

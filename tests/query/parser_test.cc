@@ -278,20 +278,50 @@ TEST(ParserLimits, DeepNestingIsASyntaxErrorNotACrash) {
 }
 
 TEST(ParserLimits, LongFlatInputIsLinear) {
-  // 200k terms on one line: quadratic column counting or backtracking
+  // 200k list items on one line: quadratic column counting or text copying
   // would take minutes.
-  std::string q = "RETURN 1";
-  for (int i = 0; i < 200000; ++i) q += " + 1";
+  std::string q = "RETURN [1";
+  for (int i = 0; i < 200000; ++i) q += ", 1";
+  q += "]";
   auto t0 = std::chrono::steady_clock::now();
   ParsedQuery parsed = ParseQuery(q);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(ms, 2000.0);
-  // The clause-level expression keeps its full text (the column name).
-  EXPECT_EQ(OnlyReturn(parsed).projection.items[0].expr->text, q.substr(7));
+  const ParsedExpression& list = *OnlyReturn(parsed).projection.items[0].expr;
+  EXPECT_EQ(list.text, q.substr(7));  // clause level: the full text
+  EXPECT_EQ(list.height, 2);
   // Unbalanced brackets must not make pattern detection expensive either.
   std::string parens = "MATCH (n) WHERE ";
   for (int i = 0; i < 400; ++i) parens += "(n)-->(";
   EXPECT_THROW(ParseQuery(parens), ParserException);
+}
+
+// Left-deep operator chains are built without recursion, but every later
+// stage walks the tree recursively: the parser bounds the tree's height.
+TEST(ParserLimits, OperatorChainsAreBoundedInHeight) {
+  auto chain = [](int terms, const char* op) {
+    std::string q = "MATCH (n) WHERE n.id = 0";
+    for (int i = 1; i < terms; ++i) q += std::string(" ") + op + " n.id = " + std::to_string(i);
+    return q + " RETURN n";
+  };
+  ParsedQuery ok = ParseQuery(chain(1500, "OR"));
+  const auto& m = static_cast<const ParsedMatch&>(*ok.parts[0].clauses[0]);
+  EXPECT_EQ(m.where->height, 1500 + 2);  // 1499 ORs over comparison over property
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    ParseQuery(chain(200000, "OR"));
+    FAIL() << "expected a SyntaxError";
+  } catch (const ParserException& e) {
+    EXPECT_NE(e.error().message.find("nested too deeply"), std::string::npos) << e.error().message;
+  }
+  std::string sum = "RETURN 1";
+  for (int i = 0; i < 200000; ++i) sum += " + 1";
+  EXPECT_THROW(ParseQuery(sum), ParserException);
+  std::string props = "RETURN n";
+  for (int i = 0; i < 200000; ++i) props += ".a";
+  EXPECT_THROW(ParseQuery(props), ParserException);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(ms, 2000.0);
 }
 
 // Mutated statements must either parse or fail with a ParserException;
