@@ -171,5 +171,19 @@ TEST_F(FormatPluginsHostTest, BadDocumentsFailAloneAndWriteNothing) {
   EXPECT_EQ(CountLabel("Article"), 3u);  // two items and the FT article related to the news item
 }
 
+// `## Closest` links by file hash: pending until the linked page arrives.
+TEST_F(FormatPluginsHostTest, ClosestLinksResolveWhenTheLinkedPageArrives) {
+  auto page = [](const std::string& title, const std::string& url, const std::string& closest) {
+    return "# __" + title + "__, from ([20230101](https://x.example/p/20230101).)\n\n__[External link](" + url +
+           ")__\n\n\n\n## Keywords\n\n* k\n\n## Closest\n\n" + closest;
+  };
+  const std::string a = page("A", "https://a.example/1", "* [B](bbbb)\n* [A](aaaa)\n* [B](bbbb)");
+  const std::string b = page("B", "https://b.example/2", "* [A](aaaa)");
+  EXPECT_EQ(Ingest("signals", {{"aaaa.md", a}}).ok, 1u);
+  EXPECT_EQ(CountType("CLOSEST"), 0u);  // bbbb not ingested yet; the self-link is dropped
+  EXPECT_EQ(Ingest("signals", {{"bbbb.md", b}}).ok, 1u);
+  EXPECT_EQ(CountType("CLOSEST"), 2u);  // a->b (pending, now resolved) and b->a
+}
+
 }  // namespace
 }  // namespace trendgraph
