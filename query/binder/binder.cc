@@ -125,7 +125,7 @@ class Binder {
   Binder(BoundQuery* out, const Value::Map& params, const ProcedureRegistry* procs)
       : q_(out), params_(params), procs_(procs) {}
 
-  BoundSingleQuery BindSingle(const ParsedSingleQuery& sq, bool only_clause_query);
+  BoundSingleQuery BindSingle(const ParsedSingleQuery& sq, bool only_clause_query, bool keep_scope = false);
 
  private:
   struct AggContext {
@@ -543,21 +543,38 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
     }
     case ExprKind::kExistsSubquery: {
       auto* x = static_cast<const ParsedExistsSubquery*>(e);
-      std::vector<const ParsedPatternPart*> parts;
-      const ParsedExpression* where = nullptr;
-      int matches = 0;
-      for (auto& c : x->query->clauses) {
-        if (c->kind != ClauseKind::kMatch || static_cast<const ParsedMatch*>(c.get())->optional || matches > 0) {
-          Fail("UnsupportedSubquery", "EXISTS { } supports a single MATCH pattern with an optional WHERE",
-               c->position, ErrorCode::kSemanticError);
-        }
-        ++matches;
-        auto* m = static_cast<const ParsedMatch*>(c.get());
-        for (auto& part : m->pattern) parts.push_back(&part);
-        where = m->where.get();
-      }
+      bool simple = x->query->clauses.size() == 1 && x->query->clauses[0]->kind == ClauseKind::kMatch &&
+                    !static_cast<const ParsedMatch*>(x->query->clauses[0].get())->optional;
       auto b = make(BoundExprKind::kSubquery);
-      b->subquery = BindSubquery(parts, where, nullptr, BoundSubquery::Kind::kExists);
+      if (simple) {
+        auto* m = static_cast<const ParsedMatch*>(x->query->clauses[0].get());
+        std::vector<const ParsedPatternPart*> parts;
+        for (auto& part : m->pattern) parts.push_back(&part);
+        b->subquery = BindSubquery(parts, m->where.get(), nullptr, BoundSubquery::Kind::kExists);
+        return b;
+      }
+      // A full correlated subquery: its clauses see the enclosing variables.
+      for (auto& c : x->query->clauses)
+        if (c->kind != ClauseKind::kMatch && c->kind != ClauseKind::kWith && c->kind != ClauseKind::kReturn &&
+            c->kind != ClauseKind::kUnwind)
+          Fail("InvalidClauseComposition", "EXISTS subqueries cannot contain updating clauses", c->position);
+      auto sq = std::make_shared<BoundSubquery>();
+      sq->kind = BoundSubquery::Kind::kExists;
+      Scope saved = scope_;
+      for (auto& [n, s] : locals_) scope_[n] = s;
+      for (auto& [n, s] : scope_) sq->outer_slots.push_back(s);
+      AggContext* saved_agg = agg_;
+      agg_ = nullptr;
+      int saved_in = in_aggregate_;
+      in_aggregate_ = 0;
+      auto saved_locals = locals_;
+      locals_.clear();
+      sq->query = std::make_shared<BoundSingleQuery>(BindSingle(*x->query, false, true));
+      locals_ = std::move(saved_locals);
+      in_aggregate_ = saved_in;
+      agg_ = saved_agg;
+      scope_ = std::move(saved);
+      b->subquery = std::move(sq);
       return b;
     }
   }
@@ -956,9 +973,9 @@ void Binder::BindCall(const ParsedCall& c, bool standalone, BoundClause* out) {
   if (c.where) out->where = Bind(c.where.get());
 }
 
-BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_clause_query) {
+BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_clause_query, bool keep_scope) {
   BoundSingleQuery out;
-  scope_.clear();
+  if (!keep_scope) scope_.clear();
   for (size_t ci = 0; ci < sq.clauses.size(); ++ci) {
     const ParsedClause& clause = *sq.clauses[ci];
     BoundClause bc;

@@ -28,6 +28,7 @@
 namespace trendgraph::query {
 
 class LogicalOperator;
+struct BoundSingleQuery;
 
 enum class SymbolKind : uint8_t {
   kAny,      // unknown statically (e.g. a WITH of a map element)
@@ -159,6 +160,8 @@ struct BoundSubquery {
   BoundExprPtr where;
   BoundExprPtr projection;  // kComprehension
   std::vector<int> outer_slots;  // slots bound outside that the pattern uses
+  // EXISTS { full query }: a correlated single query (parts/where unused).
+  std::shared_ptr<BoundSingleQuery> query;
   // Filled by the planner.
   std::shared_ptr<LogicalOperator> plan;
 };

@@ -101,7 +101,7 @@ class Planner {
  public:
   Planner(BoundQuery& q, storage::Graph& g, storage::GraphReader& r) : q_(q), g_(g), r_(r) {}
 
-  LogicalOpPtr PlanSingle(BoundSingleQuery& sq);
+  LogicalOpPtr PlanSingle(BoundSingleQuery& sq, bool correlated = false);
   void PlanSubqueriesIn(BoundExpr* e);
 
  private:
@@ -417,8 +417,12 @@ void Planner::PlanSubqueriesIn(BoundExpr* e) {
     bound_ = SlotSet(sq.outer_slots.begin(), sq.outer_slots.end());
     auto leaf = Make(LogicalOpKind::kArgument, nullptr);
     leaf->estimate = 1;
-    if (sq.projection) PlanSubqueriesIn(sq.projection.get());
-    sq.plan = PlanParts(leaf, sq.parts, sq.where.get());
+    if (sq.query) {
+      sq.plan = PlanSingle(*sq.query, true);
+    } else {
+      if (sq.projection) PlanSubqueriesIn(sq.projection.get());
+      sq.plan = PlanParts(leaf, sq.parts, sq.where.get());
+    }
     bound_ = std::move(saved);
   }
   for (auto& c : e->children) PlanSubqueriesIn(c.get());
@@ -494,9 +498,9 @@ void CollectPartSlots(const BoundPatternPart& part, SlotSet* out) {
   if (part.path_slot >= 0) out->insert(part.path_slot);
 }
 
-LogicalOpPtr Planner::PlanSingle(BoundSingleQuery& sq) {
-  bound_.clear();
-  auto op = Make(LogicalOpKind::kOnce, nullptr);
+LogicalOpPtr Planner::PlanSingle(BoundSingleQuery& sq, bool correlated) {
+  if (!correlated) bound_.clear();
+  auto op = Make(correlated ? LogicalOpKind::kArgument : LogicalOpKind::kOnce, nullptr);
   op->estimate = 1;
   bool reads = false, writes = false;
   auto eager = [&]() {
