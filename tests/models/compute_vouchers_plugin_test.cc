@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/plugin_host.h"
@@ -264,6 +265,36 @@ TEST_F(ComputeVouchersPluginTest, CapacityFlowAndSimulateRows) {
   Rows params = Call("vouchers.parameters", {});
   ASSERT_FALSE(params.failure);
   EXPECT_GT(params.rows.size(), 10u);
+}
+
+// Procedures run in parallel with each other and with a load (each call
+// works on its own snapshot of the model data).
+TEST_F(ComputeVouchersPluginTest, ParallelCallsDuringALoad) {
+  const auto* simulate = registry_.Find("vouchers.simulate");
+  ASSERT_NE(simulate, nullptr);
+  std::vector<std::thread> threads;
+  std::vector<size_t> rows(4, 0);
+  std::vector<bool> failed(4, false);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto snap = graph_->NewSnapshot();
+        query::ProcedureContext ctx{graph_.get(), snap.get(), nullptr};
+        size_t n = 0;
+        auto failure = simulate->second({Value()}, ctx, [&](std::vector<Value>) { return ++n, true; });
+        if (failure) failed[t] = true;
+        rows[t] = n;
+      }
+    });
+  }
+  Rows load = Call("vouchers.load", {Value(kModel)});
+  for (auto& th : threads) th.join();
+  EXPECT_FALSE(load.failure);
+  for (int t = 0; t < 4; ++t) {
+    EXPECT_FALSE(failed[t]);
+    EXPECT_EQ(rows[t], rows[0]);
+    EXPECT_GT(rows[t], 100u);
+  }
 }
 
 }  // namespace
