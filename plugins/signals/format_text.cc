@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace trendgraph::formats {
 namespace {
@@ -89,7 +90,7 @@ bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
     // ASCII runs dominate every corpus: skip 8 bytes at a time.
     while (i + 8 <= n) {
       uint64_t w;
-      __builtin_memcpy(&w, s.data() + i, 8);
+      std::memcpy(&w, s.data() + i, 8);
       if (w & 0x8080808080808080ull) break;
       i += 8;
     }

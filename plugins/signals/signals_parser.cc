@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <unordered_set>
 
 #include "format_text.h"
@@ -363,7 +362,7 @@ class SignalsDocParser {
   }
   bool AddConcept(SignalsConcept&& c);
   void HandleList(Section section, cmark_node* list);
-  bool HandleTable(Section section, SignalsLabel label, cmark_node* table);
+  bool HandleTable(SignalsLabel label, cmark_node* table);
   void HandleClosest(cmark_node* list);
 
   std::string_view file_name_;
@@ -426,8 +425,7 @@ void SignalsDocParser::HandleList(Section section, cmark_node* list) {
   }
 }
 
-bool SignalsDocParser::HandleTable(Section section, SignalsLabel label, cmark_node* table) {
-  (void)section;
+bool SignalsDocParser::HandleTable(SignalsLabel label, cmark_node* table) {
   cmark_node* row = cmark_node_first_child(table);
   if (row == nullptr) return true;
   // Header row: columns by header text.
@@ -590,7 +588,7 @@ bool SignalsDocParser::Run() {
       case Section::kTechnologies:
       case Section::kIssues:
         if (IsType(node, "table")) {
-          if (!HandleTable(section, *TableLabel(section), node)) return false;
+          if (!HandleTable(*TableLabel(section), node)) return false;
         } else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH &&
                    TrimBlank(Line(line_no)).substr(0, 1) == "|") {
           return Fail(LineRef(line_no) + ": the " + std::string(SignalsLabelName(*TableLabel(section))) +
