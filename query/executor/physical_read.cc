@@ -602,6 +602,23 @@ class NodeFilterOp : public PhysicalOperator {
 
  private:
   bool Matches(storage::NodeId id, Frame& frame, EvalContext& ctx) {
+    if (op_.properties.empty() && ctx.txn == nullptr) {
+      // Labels of a node cannot change in a read query: remember the answer
+      // (expansions reach the same popular nodes again and again).
+      auto it = memo_.find(id);
+      if (it != memo_.end()) return it->second;
+      bool ok = LabelsMatch(id, ctx);
+      if (memo_.size() < (1u << 20)) memo_.emplace(id, ok);
+      return ok;
+    }
+    if (!LabelsMatch(id, ctx)) return false;
+    for (auto& [k, v] : op_.properties) {
+      Value actual = NodeProperty(id, k, ctx);
+      if (!IsTrue(CypherEquals(actual, Evaluate(*v, frame, ctx)))) return false;
+    }
+    return true;
+  }
+  bool LabelsMatch(storage::NodeId id, EvalContext& ctx) {
     if (!op_.labels.empty()) {
       auto labels = NodeLabelIds(id, ctx);
       for (auto& l : op_.labels) {
@@ -609,12 +626,9 @@ class NodeFilterOp : public PhysicalOperator {
         if (!lid || std::find(labels.begin(), labels.end(), *lid) == labels.end()) return false;
       }
     }
-    for (auto& [k, v] : op_.properties) {
-      Value actual = NodeProperty(id, k, ctx);
-      if (!IsTrue(CypherEquals(actual, Evaluate(*v, frame, ctx)))) return false;
-    }
     return true;
   }
+  std::unordered_map<storage::NodeId, bool> memo_;
 };
 
 class RelFilterOp : public PhysicalOperator {
@@ -698,7 +712,43 @@ class AggregateOp : public PhysicalOperator {
     return groups_.size() - 1;
   }
 
+  // Two-phase count(*) grouping (see the planner): count per distinct entity
+  // combination, then evaluate the keys once per combination and regroup.
+  void ConsumeByEntities(Frame& frame) {
+    auto& ctx = state_.eval;
+    std::unordered_map<std::vector<Value>, uint64_t, KeyHash, KeyEqual> counts;
+    std::vector<Value> ents;
+    while (input().Pull(frame)) {
+      ctx.Tick();
+      ents.clear();
+      for (int s : op_.slots) ents.push_back(frame[s]);
+      auto it = counts.find(ents);
+      if (it == counts.end()) counts.emplace(ents, 1);
+      else ++it->second;
+    }
+    std::vector<Value> key;
+    for (auto& [e, n] : counts) {
+      ctx.Tick();
+      for (size_t i = 0; i < op_.slots.size(); ++i) frame[op_.slots[i]] = e[i];
+      key.clear();
+      for (auto& [slot, x] : op_.items) key.push_back(Evaluate(*x, frame, ctx));
+      size_t gi;
+      auto git = index_.find(key);
+      if (git == index_.end()) {
+        gi = NewGroup(key);
+        index_.emplace(key, gi);
+      } else {
+        gi = git->second;
+      }
+      for (auto& c : groups_[gi].counts) c += n;
+    }
+  }
+
   void Consume(Frame& frame) {
+    if (!op_.slots.empty()) {
+      ConsumeByEntities(frame);
+      return;
+    }
     auto& ctx = state_.eval;
     const auto& aggs = *op_.aggregates;
     std::vector<Value> key;

@@ -440,6 +440,33 @@ LogicalOpPtr Planner::PlanProjection(LogicalOpPtr op, BoundProjection& p) {
     for (auto& it : p.items)
       if (it.is_key) agg->items.emplace_back(it.slot, it.expr.get());
     agg->aggregates = &p.aggregates;
+    // count(*)-only aggregation whose keys are functions of node or
+    // relationship variables (t.name, labels(x)[0]) groups by the entities
+    // first and evaluates the keys once per distinct entity combination.
+    {
+      bool eligible = !agg->items.empty();
+      for (auto& a : p.aggregates)
+        if (a.def) eligible = false;
+      SlotSet ents;
+      std::function<bool(const BoundExpr*)> pure = [&](const BoundExpr* e) {
+        if (!e) return true;
+        if (e->kind == BoundExprKind::kSubquery) return false;
+        if (e->kind == BoundExprKind::kFunction && !e->fn->deterministic) return false;
+        for (auto& c : e->children)
+          if (!pure(c.get())) return false;
+        return true;
+      };
+      for (auto& [slot, e] : agg->items) {
+        if (!eligible) break;
+        if (!pure(e)) eligible = false;
+        for (int s : FreeSlots(e)) {
+          SymbolKind k = q_.symbols[s].kind;
+          if (k != SymbolKind::kNode && k != SymbolKind::kRel) eligible = false;
+          ents.insert(s);
+        }
+      }
+      if (eligible && !ents.empty()) agg->slots.assign(ents.begin(), ents.end());
+    }
     agg->estimate = agg->items.empty() ? 1 : std::max(1.0, in * 0.3);
     op = agg;
     auto proj = Make(LogicalOpKind::kProjection, op);
