@@ -46,6 +46,13 @@ Value FnId(const Value* a, size_t, FunctionContext&) {
   ThrowArgType("id", 0, "a Node or a Relationship", v);
 }
 
+// Neo4j 5 elementId(): the id as a string (ids are stable while the entity lives).
+Value FnElementId(const Value* a, size_t n, FunctionContext& ctx) {
+  if (a[0].is_null()) return Value();
+  if (!a[0].is_node() && !a[0].is_rel()) ThrowArgType("elementId", 0, "a Node or a Relationship", a[0]);
+  return Value(std::to_string(FnId(a, n, ctx).as_int()));
+}
+
 Value FnLabels(const Value* a, size_t, FunctionContext& ctx) {
   const Value& v = a[0];
   if (v.is_null()) return Value();
@@ -149,6 +156,7 @@ Value FnLength(const Value* a, size_t, FunctionContext&) {
 
 constexpr ScalarFunctionDef kDefs[] = {
     {"id", 1, 1, FnId, true},
+    {"elementId", 1, 1, FnElementId, true},
     {"labels", 1, 1, FnLabels, true},
     {"type", 1, 1, FnType, true},
     {"properties", 1, 1, FnProperties, true},

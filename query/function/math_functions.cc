@@ -89,6 +89,11 @@ Value FnAtan2(const Value* a, size_t, FunctionContext&) {
   return Value(std::atan2(NumberArg("atan2", a, 0), NumberArg("atan2", a, 1)));
 }
 
+Value FnIsNaN(const Value* a, size_t, FunctionContext&) {
+  if (a[0].is_null()) return Value();
+  return Value(std::isnan(NumberArg("isNaN", a, 0)));
+}
+
 Value FnE(const Value*, size_t, FunctionContext&) { return Value(M_E); }
 Value FnPi(const Value*, size_t, FunctionContext&) { return Value(M_PI); }
 
@@ -222,6 +227,7 @@ constexpr ScalarFunctionDef kDefs[] = {
     {"cosh", 1, 1, FnCosh, true},
     {"tanh", 1, 1, FnTanh, true},
     {"coth", 1, 1, FnCoth, true},
+    {"isNaN", 1, 1, FnIsNaN, true},
     {"e", 0, 0, FnE, true},
     {"pi", 0, 0, FnPi, true},
     {"rand", 0, 0, FnRand, false},

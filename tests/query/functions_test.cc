@@ -405,6 +405,9 @@ TEST(GraphValues, IdsEndpointsAndPaths) {
   EXPECT_EQ(C("id", {NodeRef{5}}), "5");
   EXPECT_EQ(C("id", {r}), "7");
   EXPECT_EQ(C("id", {N}), "null");
+  EXPECT_EQ(C("elementId", {NodeRef{5}}), "'5'");
+  EXPECT_EQ(C("elementId", {N}), "null");
+  EXPECT_ERROR(ErrorCode::kTypeError, Call("elementId", {"5"}));
   EXPECT_ERROR(ErrorCode::kTypeError, Call("id", {1}));
   EXPECT_EQ(C("startNode", {r}), "(#1)");
   EXPECT_EQ(C("endNode", {r}), "(#2)");
@@ -572,6 +575,10 @@ TEST(Math, Functions) {
   EXPECT_NEAR(Call("cot", {1}).as_double(), 1 / std::tan(1.0), 1e-15);
   EXPECT_NEAR(Call("asin", {1}).as_double(), M_PI / 2, 1e-15);
   EXPECT_EQ(C("atan2", {N, 1}), "null");
+  EXPECT_EQ(C("isNaN", {kNaN}), "true");
+  EXPECT_EQ(C("isNaN", {1}), "false");
+  EXPECT_EQ(C("isNaN", {N}), "null");
+  EXPECT_ERROR(ErrorCode::kTypeError, Call("isNaN", {"NaN"}));
   EXPECT_ERROR(ErrorCode::kTypeError, Call("sin", {"0"}));
   for (int i = 0; i < 100; ++i) {
     double r = Call("rand", {}).as_double();
