@@ -1192,7 +1192,9 @@ class Parser {
     if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) {
       Fail(t, "float literal " + buf + " is too large for a 64-bit float", "FloatingPointOverflow");
     }
-    return Value(negative ? -d : d);
+    // A negative zero literal is 0.0 (the TCK: RETURN -0.0 gives 0.0); only
+    // arithmetic at run time produces -0.0.
+    return Value(negative && d != 0.0 ? -d : d);
   }
 
   ExprPtr ParseAtom() {

@@ -243,7 +243,9 @@ TEST(ParserLiterals, IntegerBoundsAndStrings) {
   EXPECT_EQ(value("0xFF").as_int(), 255);
   EXPECT_DOUBLE_EQ(value(".5").as_double(), 0.5);
   EXPECT_DOUBLE_EQ(value("1e10").as_double(), 1e10);
-  EXPECT_TRUE(std::signbit(value("-0.0").as_double()));
+  EXPECT_FALSE(std::signbit(value("-0.0").as_double()));  // TCK Literals5 [9]
+  EXPECT_FALSE(std::signbit(value("-.0").as_double()));
+  EXPECT_DOUBLE_EQ(value("-1.5e3").as_double(), -1500.0);
   EXPECT_EQ(value("'a\\tb\\u00e9\\\\'").as_string(), "a\tb\xc3\xa9\\");
   EXPECT_EQ(value("\"it's\"").as_string(), "it's");
   EXPECT_EQ(value("'\\uD83D\\uDE00'").as_string(), "\xF0\x9F\x98\x80");
