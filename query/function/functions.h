@@ -9,6 +9,11 @@
 // Null handling follows the spec per function (most return null for a null
 // argument; coalesce and the predicates do not).
 //
+// Strings: size, substring, left, right, reverse and split('') count Unicode
+// code points (Neo4j counts UTF-16 units; they differ only outside the BMP).
+// toUpper/toLower map ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
+// Floats render like Java's Double.toString (toString(1.0) = '1.0', 1.0E10).
+//
 // Thread-safety: the tables are immutable; functions keep no state except
 // rand() (thread-local generator). An Aggregator is used by one thread.
 #pragma once
