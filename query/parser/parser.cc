@@ -1288,8 +1288,11 @@ class Parser {
       Next();  // IN
       lc->list = ParseExpr();
       if (AcceptKeyword(Keyword::kWhere)) lc->where = ParseWhereExpr();
-      if (Accept(TokenKind::kPipe)) lc->projection = ParseExpr();
-      Expect(TokenKind::kRBracket, "']', WHERE or '|' in the list comprehension");
+      bool projected = Accept(TokenKind::kPipe);
+      if (projected) lc->projection = ParseExpr();
+      Expect(TokenKind::kRBracket, projected   ? "']' to close the list comprehension"
+                                   : lc->where ? "'|' or ']' in the list comprehension"
+                                               : "WHERE, '|' or ']' in the list comprehension");
       return Done(std::move(lc), start);
     }
     Next();  // '['
