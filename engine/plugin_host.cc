@@ -650,46 +650,88 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     r.error = documents[i].name + ": " + (s.message().empty() ? s.ToString() : s.message());
   };
 
-  // Group commit: documents are applied to one transaction until the group
-  // is full, then committed together. Each document is still all or nothing:
-  // when one fails while being applied, the transaction (holding the group's
-  // earlier documents and part of this one) is dropped and the earlier
-  // documents are re-applied, each in a transaction of its own.
+  // Group commit: documents are parsed until the group is full, then applied
+  // to one transaction and committed together, so the graph's writer lock is
+  // held only while writing. Each document is still all or nothing: when one
+  // fails while being applied, the transaction (holding the group's earlier
+  // documents and part of this one) is dropped, the earlier documents are
+  // re-applied each in a transaction of its own, and the rest of the group
+  // goes on in a new transaction.
   std::unique_ptr<storage::WriteTxn> txn;
-  std::vector<PreparedDoc> group;
-  std::vector<ApplyResult> results;
-  size_t group_bytes = 0;
   auto apply = [&](const PreparedDoc& p, ApplyResult* res) -> Status {
     if (!txn) txn = graph.BeginWrite();
     if (impl_->apply_fault && impl_->apply_fault(documents[p.index].name))
       return Status::Aborted("injected failure while writing");
-    return ApplyDocument(*txn, *p.facts, p.provenance, pending, res);
+    try {
+      return ApplyDocument(*txn, *p.facts, p.provenance, pending, res);
+    } catch (const std::exception& e) {
+      return Status::Aborted(std::string("internal error: ") + e.what());
+    }
   };
-  auto flush = [&]() {
-    if (group.empty()) return;
+  auto commit = [&](std::vector<PreparedDoc*>& docs, std::vector<ApplyResult>& results) {
     Status s = txn ? txn->Commit() : Status::OK();
     txn.reset();
-    for (size_t k = 0; k < group.size(); ++k) {
-      if (s.ok()) succeed(group[k], results[k]);
-      else fail(group[k].index, Status::IOError("commit failed: " + s.ToString()));
-      finish(group[k].index);
+    for (size_t k = 0; k < docs.size(); ++k) {
+      if (s.ok()) succeed(*docs[k], results[k]);
+      else fail(docs[k]->index, Status::IOError("commit failed: " + s.ToString()));
+      finish(docs[k]->index);
     }
-    group.clear();
+    docs.clear();
     results.clear();
-    group_bytes = 0;
   };
-  auto replay_alone = [&](std::vector<PreparedDoc> docs) {
-    for (PreparedDoc& p : docs) {
-      ApplyResult res;
-      Status s = apply(p, &res);
-      if (s.ok()) s = txn->Commit();
-      txn.reset();
-      if (s.ok()) succeed(p, res);
-      else fail(p.index, s);
-      finish(p.index);
+  auto run_group = [&](std::vector<PreparedDoc>& group) {
+    // Schema changes commit on their own: before the group's transaction.
+    std::vector<PreparedDoc*> ready;
+    for (PreparedDoc& p : group) {
+      IndexNeeds needs = DocumentIndexNeeds(*p.facts);
+      Status s;
+      for (const auto& [l, k] : needs.unique)
+        if (s.ok() && IndexMissing(graph, l, k, true) && !(s = EnsureIndex(graph, l, k, true)).ok())
+          s = Status::Aborted("cannot create the unique index on " + l + "(" + k + "): " + s.ToString());
+      for (const auto& [l, k] : needs.property)
+        if (s.ok() && IndexMissing(graph, l, k, false) && !(s = EnsureIndex(graph, l, k, false)).ok())
+          s = Status::Aborted("cannot create the index on " + l + "(" + k + "): " + s.ToString());
+      if (s.ok()) {
+        ready.push_back(&p);
+      } else {
+        fail(p.index, s);
+        finish(p.index);
+      }
     }
+    std::vector<PreparedDoc*> applied;
+    std::vector<ApplyResult> results;
+    for (PreparedDoc* p : ready) {
+      ApplyResult res;
+      Status s = apply(*p, &res);
+      if (s.ok()) {
+        applied.push_back(p);
+        results.push_back(std::move(res));
+        continue;
+      }
+      txn.reset();  // drops this document's partial writes and the earlier ones'
+      fail(p->index, s);
+      finish(p->index);
+      for (PreparedDoc* q : applied) {  // re-apply the earlier ones alone
+        std::vector<PreparedDoc*> one{q};
+        std::vector<ApplyResult> one_result(1);
+        Status sq = apply(*q, &one_result[0]);
+        if (sq.ok()) {
+          commit(one, one_result);
+        } else {
+          txn.reset();
+          fail(q->index, sq);
+          finish(q->index);
+        }
+      }
+      applied.clear();
+      results.clear();
+    }
+    commit(applied, results);
+    group.clear();
   };
 
+  std::vector<PreparedDoc> group;
+  size_t group_bytes = 0;
   for (size_t i = 0; i < documents.size(); ++i) {
     PreparedDoc p;
     p.index = i;
@@ -703,50 +745,14 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
       finish(i);
       continue;
     }
-    // Schema changes commit on their own: never while the group's txn is open.
-    IndexNeeds needs = DocumentIndexNeeds(*p.facts);
-    bool missing = false;
-    for (const auto& [l, k] : needs.unique) missing = missing || IndexMissing(graph, l, k, true);
-    for (const auto& [l, k] : needs.property) missing = missing || IndexMissing(graph, l, k, false);
-    if (missing) {
-      flush();
-      Status s;
-      for (const auto& [l, k] : needs.unique)
-        if (s.ok() && !(s = EnsureIndex(graph, l, k, true)).ok())
-          s = Status::Aborted("cannot create the unique index on " + l + "(" + k + "): " + s.ToString());
-      for (const auto& [l, k] : needs.property)
-        if (s.ok() && !(s = EnsureIndex(graph, l, k, false)).ok())
-          s = Status::Aborted("cannot create the index on " + l + "(" + k + "): " + s.ToString());
-      if (!s.ok()) {
-        fail(i, s);
-        finish(i);
-        continue;
-      }
-    }
-    ApplyResult res;
-    Status s;
-    try {
-      s = apply(p, &res);
-    } catch (const std::exception& e) {
-      s = Status::Aborted(std::string("internal error: ") + e.what());
-    }
-    if (!s.ok()) {
-      txn.reset();  // drops this document's partial writes and the group's
-      fail(i, s);
-      std::vector<PreparedDoc> earlier = std::move(group);
-      group.clear();
-      results.clear();
-      group_bytes = 0;
-      replay_alone(std::move(earlier));
-      finish(i);
-      continue;
-    }
     group_bytes += documents[i].content.size();
     group.push_back(std::move(p));
-    results.push_back(std::move(res));
-    if (group.size() >= impl_->group_docs || group_bytes >= impl_->group_bytes) flush();
+    if (group.size() >= impl_->group_docs || group_bytes >= impl_->group_bytes) {
+      run_group(group);
+      group_bytes = 0;
+    }
   }
-  flush();
+  run_group(group);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
