@@ -18,7 +18,8 @@ bin=$build/bin/trendgraph
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-"$bin" serve --db "$tmp/db" --port 0 >"$tmp/out" 2>"$tmp/err" &
+# Extra server flags (e.g. --threads 4) come from TRENDGRAPH_SERVE_ARGS.
+"$bin" serve --db "$tmp/db" --port 0 ${TRENDGRAPH_SERVE_ARGS:-} >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 for _ in $(seq 100); do grep -q '^listening on' "$tmp/out" && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$tmp/out")

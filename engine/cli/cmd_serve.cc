@@ -40,7 +40,8 @@ int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out) {
       ("cors-origin", po::value(&o.cors_origins)->composing(), "browser origin allowed by CORS (repeatable; * for any)")
       ("query-timeout-ms", po::value(&timeout_ms)->default_value(timeout_ms), "per-query time limit; 0 = none")
       ("max-rows", po::value(&o.max_rows)->default_value(o.max_rows), "most rows per answer; 0 = unlimited")
-      ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads; 0 = 4 per core, at least 8");
+      ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads; 0 = 4 per core, at least 8")
+      ("io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "I/O threads; 0 = cores + 1, at least 3");
   // clang-format on
   po::variables_map vm;
   try {

@@ -20,6 +20,23 @@ struct Job {
   std::chrono::steady_clock::time_point start;
 };
 
+// Whether a request runs right on the transport's I/O thread instead of
+// being handed to the worker pool. A hand-off costs two context switches,
+// a large share of a point lookup on a small machine, so requests whose
+// answer is built in memory run in place (they never wait for the client),
+// as long as one I/O thread stays free. The I/O pool stays small (cpprest's
+// asio pool slows down sharply with many threads). Streamed answers
+// (NDJSON, CSV) wait for the client to read (back-pressure), and ingest may
+// run for minutes: those go to the workers so that I/O threads stay free
+// to move bytes.
+bool RunsOnIoThread(const HttpRequest& r) {
+  if (r.method == HttpMethod::kGet || r.method == HttpMethod::kOptions) return true;
+  if (r.method != HttpMethod::kPost || r.path.find("/ingest/") != std::string::npos) return false;
+  const std::string* accept = r.Header("accept");
+  return !accept || (accept->find("ndjson") == std::string::npos && accept->find("csv") == std::string::npos &&
+                     accept->find("jsonl") == std::string::npos && accept->find("text/") == std::string::npos);
+}
+
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, Engine* engine) : options_(options), engine_(engine) {}
@@ -44,7 +61,8 @@ Status HttpServer::Start(const ServerOptions& options, Engine* engine, std::uniq
   t.host = options.host;
   t.port = options.port;
   t.max_body_bytes = options.max_body_bytes;
-  t.io_threads = options.io_threads;
+  t.io_threads = options.io_threads ? options.io_threads : std::max<size_t>(3, cores + 1);
+  server->inline_limit_ = static_cast<int>(t.io_threads) - 1;
   HttpServer* self = server.get();
   Status s = StartCpprestTransport(
       t,
@@ -99,6 +117,16 @@ void HttpServer::OnRequest(HttpRequest request, std::unique_ptr<ResponseChannel>
     ApiError e = ApiError::Http(HttpError::kUnavailable, "the server is shutting down");
     run(&e);
     return;
+  }
+  if (RunsOnIoThread(job->request)) {
+    // Never let in-place handlers take every I/O thread: one always stays
+    // free to read and write other connections.
+    if (inline_running_.fetch_add(1, std::memory_order_acq_rel) < inline_limit_) {
+      run(nullptr);
+      inline_running_.fetch_sub(1, std::memory_order_acq_rel);
+      return;
+    }
+    inline_running_.fetch_sub(1, std::memory_order_acq_rel);
   }
   if (!pool_->Submit([run] { run(nullptr); })) {
     ApiError e = ApiError::Http(HttpError::kUnavailable, "the server is overloaded; retry later");

@@ -65,7 +65,9 @@ struct ServerOptions {
   // (at least 8): queries block their worker, and writers to one graph queue
   // on its writer lock.
   size_t threads = 0;
-  // Transport I/O threads. Default 0 = one per core (at least 2).
+  // Transport I/O threads (`--io-threads`). Default 0 = cores + 1, at
+  // least 3. Requests with in-memory answers run on them directly while one
+  // stays free (see http_server.cc).
   size_t io_threads = 0;
   // Requests waiting for a worker beyond this get 503. Default 4096.
   size_t max_queued_requests = 4096;
@@ -120,6 +122,8 @@ class HttpServer {
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   int64_t active_ = 0;  // guarded by idle_mu_
+  std::atomic<int> inline_running_{0};
+  int inline_limit_ = 1;
   bool shut_down_ = false;
 };
 
