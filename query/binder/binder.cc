@@ -175,6 +175,16 @@ class Binder {
   AggContext* agg_ = nullptr;
   int in_aggregate_ = 0;
   bool bare_predicate_ = false;
+  // Element type of comprehension/quantifier variables ranging over a
+  // constant list of one kind (for compile-time InvalidArgumentType).
+  std::map<int, Value::Type> static_types_;
+  void NoteElementType(int slot, const BoundExpr& list) {
+    if (!list.IsConstant() || !list.constant.is_list() || list.constant.as_list().empty()) return;
+    Value::Type t = list.constant.as_list()[0].type();
+    for (auto& v : list.constant.as_list())
+      if (v.type() != t) return;
+    static_types_[slot] = t;
+  }
 };
 
 bool ContainsVariableOrPattern(const ParsedExpression* e) {
@@ -339,6 +349,17 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       b->bop = bi->op;
       b->children.push_back(Bind(bi->left.get()));
       b->children.push_back(Bind(bi->right.get()));
+      if (bi->op == BinaryOp::kSubtract || bi->op == BinaryOp::kMultiply || bi->op == BinaryOp::kDivide ||
+          bi->op == BinaryOp::kModulo || bi->op == BinaryOp::kPower) {
+        for (auto& c : b->children) {
+          if (c->kind != BoundExprKind::kVariable) continue;
+          auto it = static_types_.find(c->slot);
+          if (it != static_types_.end() && it->second != Value::Type::kInt && it->second != Value::Type::kDouble &&
+              it->second != Value::Type::kNull)
+            Fail("InvalidArgumentType", "Type mismatch: expected a number but was " +
+                                            std::string(Value::TypeName(it->second)), c->position);
+        }
+      }
       if (bi->op == BinaryOp::kAnd || bi->op == BinaryOp::kOr || bi->op == BinaryOp::kXor) {
         for (auto& c : b->children) {
           if (c->IsConstant() && !c->constant.is_null() && !c->constant.is_bool())
@@ -509,6 +530,7 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       if (b->children[0]->IsConstant() && !b->children[0]->constant.is_null() && !b->children[0]->constant.is_list())
         Fail("InvalidArgumentType", "Type mismatch: expected a List", c->list->position);
       b->slot = NewSymbol(c->variable, SymbolKind::kAny, false);
+      NoteElementType(b->slot, *b->children[0]);
       locals_.emplace_back(c->variable, b->slot);
       b->children.push_back(c->where ? Bind(c->where.get()) : nullptr);
       locals_.pop_back();
