@@ -113,6 +113,11 @@ struct BoundExpr {
   std::shared_ptr<BoundSubquery> subquery;
   // Per-execution cache of the resolved property key (kProperty); -1 unknown.
   mutable int64_t cached_key = -1;
+  // Read queries: the last (entity, value) this property access produced;
+  // repeated reads of one node's property (a bound start node compared on
+  // every row) then cost nothing.
+  mutable uint64_t cached_entity = UINT64_MAX;
+  mutable Value cached_value;
 
   bool IsConstant() const { return kind == BoundExprKind::kConstant; }
 };

@@ -170,7 +170,14 @@ namespace {
 Value EvalProperty(const Value& obj, const BoundExpr& e, EvalContext& ctx) {
   switch (obj.type()) {
     case Value::Type::kNull: return Value();
-    case Value::Type::kNode: return NodeProperty(obj.as_node().id, e.name, ctx, &e.cached_key);
+    case Value::Type::kNode: {
+      if (ctx.txn) return NodeProperty(obj.as_node().id, e.name, ctx, &e.cached_key);
+      if (e.cached_entity != obj.as_node().id) {
+        e.cached_value = NodeProperty(obj.as_node().id, e.name, ctx, &e.cached_key);
+        e.cached_entity = obj.as_node().id;
+      }
+      return e.cached_value;
+    }
     case Value::Type::kRel: return RelProperty(obj.as_rel().id, e.name, ctx, &e.cached_key);
     case Value::Type::kMap: {
       auto it = obj.as_map().find(e.name);
