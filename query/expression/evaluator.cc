@@ -314,6 +314,22 @@ Value EvalLabelCheck(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
 
 }  // namespace
 
+namespace {
+// Runtime errors of value operations carry no position; give them the
+// position of the expression that failed.
+template <typename F>
+Value WithPosition(const BoundExpr& e, F&& f) {
+  try {
+    return f();
+  } catch (const ExecutorException& ex) {
+    if (ex.error().position.line != 0 || e.position.line == 0) throw;
+    QueryError err = ex.error();
+    err.position = e.position;
+    throw ExecutorException(std::move(err));
+  }
+}
+}  // namespace
+
 Value Evaluate(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
   switch (e.kind) {
     case BoundExprKind::kConstant: return e.constant;
@@ -342,7 +358,7 @@ Value Evaluate(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
     case BoundExprKind::kNot: return Not(Evaluate(*e.children[0], frame, ctx));
     case BoundExprKind::kNegate: return Negate(Evaluate(*e.children[0], frame, ctx));
     case BoundExprKind::kUnaryPlus: return UnaryPlus(Evaluate(*e.children[0], frame, ctx));
-    case BoundExprKind::kBinary: return EvalBinary(e, frame, ctx);
+    case BoundExprKind::kBinary: return WithPosition(e, [&] { return EvalBinary(e, frame, ctx); });
     case BoundExprKind::kComparison: {
       Value left = Evaluate(*e.children[0], frame, ctx);
       Value result(true);
@@ -360,7 +376,7 @@ Value Evaluate(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
       return Value(e.flag ? !null : null);
     }
     case BoundExprKind::kLabelCheck: return EvalLabelCheck(e, frame, ctx);
-    case BoundExprKind::kFunction: {
+    case BoundExprKind::kFunction: return WithPosition(e, [&]() -> Value {
       Value args[8];
       size_t n = e.children.size();
       if (n <= 8) {
@@ -371,7 +387,7 @@ Value Evaluate(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
       many.reserve(n);
       for (auto& c : e.children) many.push_back(Evaluate(*c, frame, ctx));
       return e.fn->fn(many.data(), n, ctx.fn_ctx);
-    }
+    });
     case BoundExprKind::kCase: {
       size_t i = 0;
       Value test;

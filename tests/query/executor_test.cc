@@ -186,3 +186,14 @@ TEST_F(ExecutorTest, BuiltinProceduresSeeTheGraph) {
 
 }  // namespace
 }  // namespace trendgraph::query
+
+namespace trendgraph::query {
+namespace {
+TEST_F(ExecutorTest, RuntimeErrorsCarryTheExpressionPosition) {
+  QueryOutcome o = Run("UNWIND [1] AS x\nRETURN x + 'a' - 1");
+  ASSERT_FALSE(o.ok);
+  EXPECT_EQ(ErrorCode::kTypeError, o.error.code);
+  EXPECT_EQ(2, o.error.position.line);
+}
+}  // namespace
+}  // namespace trendgraph::query
