@@ -1,7 +1,11 @@
 // The "actors" enricher: finds the policy actors a document names and links
 // them to the document's subject Article:
 //   (Article)-[:MENTIONS_ACTOR {evidence, section, matched, count}]->
-//       (:PolicyActor {name, kind, country, level})
+//       (:PolicyActor {name, display, kind, country, level})
+// PolicyActor is keyed like every concept node: `name` is the normalised
+// gazetteer name (whitespace collapsed, trimmed, lower-cased) and `display`
+// the name as written in the gazetteer, so the compute-voucher model's actors
+// (vouchers.load) are the same nodes.
 //
 // Texts searched: the subject's title, summary and excerpt, and the string
 // properties (description, change, ten_year, driving_force) of the
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "actors_matcher.h"
+#include "format_text.h"
 #include "trendgraph/plugin.hpp"
 
 namespace trendgraph::formats {
@@ -77,10 +82,11 @@ class ActorsPlugin final : public sdk::EnricherPlugin {
     for (const ActorMention& m : gazetteer_->Find(fields)) {
       const ActorRecord& a = gazetteer_->actors()[m.actor];
       std::vector<tg_property> props;
+      props.push_back(sdk::Prop("display", sdk::Str(a.name)));
       if (!a.kind.empty()) props.push_back(sdk::Prop("kind", sdk::Str(a.kind)));
       if (!a.country.empty()) props.push_back(sdk::Prop("country", sdk::Str(a.country)));
       if (!a.level.empty()) props.push_back(sdk::Prop("level", sdk::Str(a.level)));
-      const sdk::NodeHandle actor = doc.UpsertNode("PolicyActor", "name", sdk::Str(a.name), props);
+      const sdk::NodeHandle actor = doc.UpsertNode("PolicyActor", "name", sdk::Str(NormaliseName(a.name)), props);
       doc.Relate("MENTIONS_ACTOR", subject, actor,
                  {sdk::Prop("evidence", sdk::Str(m.evidence)), sdk::Prop("section", sdk::Str(m.section)),
                   sdk::Prop("matched", sdk::Str(m.matched)), sdk::Prop("count", sdk::Int(m.count))});
