@@ -146,6 +146,46 @@ class NodeIndexSeekOp : public PhysicalOperator {
   storage::NodeId single_id_ = 0;
 };
 
+// A range scan of a property index. The WHERE conjuncts it came from stay
+// as filters above it, so Cypher's comparison semantics (types, nulls) decide.
+class NodeIndexRangeOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    it_.reset();
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (it_) {
+        if (it_->Valid()) {
+          frame[op_.slot] = Value(NodeRef{it_->id()});
+          it_->Next();
+          ctx.Tick();
+          return true;
+        }
+        ThrowIfError(it_->status(), "index range scan");
+        it_.reset();
+      }
+      if (!input().Pull(frame)) return false;
+      Value lo = op_.value ? Evaluate(*op_.value, frame, ctx) : Value();
+      Value hi = op_.value2 ? Evaluate(*op_.value2, frame, ctx) : Value();
+      // A null bound compares as null: nothing matches.
+      if ((op_.value && lo.is_null()) || (op_.value2 && hi.is_null())) continue;
+      auto lid = ctx.tokens->FindLabel(op_.label);
+      auto kid = ctx.tokens->FindPropKey(op_.key);
+      if (!lid || !kid) continue;
+      it_ = ctx.reader->IndexRange(*lid, *kid, lo, op_.lower_inclusive, hi, op_.upper_inclusive);
+    }
+  }
+
+ private:
+  std::unique_ptr<storage::NodeIterator> it_;
+};
+
 // The (direction, type) pairs one relationship pattern iterates.
 struct AdjSource {
   storage::Direction dir;
@@ -1163,7 +1203,7 @@ std::unique_ptr<PhysicalOperator> BuildPhysical(const LogicalOperator& op, ExecS
     case LogicalOpKind::kArgument: p = std::make_unique<OnceOp>(op, state); break;
     case LogicalOpKind::kNodeScan: p = std::make_unique<NodeScanOp>(op, state); break;
     case LogicalOpKind::kNodeIndexSeek: p = std::make_unique<NodeIndexSeekOp>(op, state); break;
-    case LogicalOpKind::kNodeByIdSeek: p = std::make_unique<NodeScanOp>(op, state); break;
+    case LogicalOpKind::kNodeIndexRange: p = std::make_unique<NodeIndexRangeOp>(op, state); break;
     case LogicalOpKind::kExpand: p = std::make_unique<ExpandOp>(op, state); break;
     case LogicalOpKind::kVarExpand: p = std::make_unique<VarExpandOp>(op, state); break;
     case LogicalOpKind::kShortestPath: p = std::make_unique<ShortestPathOp>(op, state); break;

@@ -22,7 +22,7 @@ enum class LogicalOpKind : uint8_t {
   kArgument,
   kNodeScan,       // all nodes, or one label
   kNodeIndexSeek,  // label + key = value (unique or property index)
-  kNodeByIdSeek,   // unused placeholder for id(n) = x
+  kNodeIndexRange, // label + key in [lower, upper] (property or unique index)
   kExpand,         // (from)-[rel]-(to), `into` when to is bound
   kVarExpand,      // (from)-[rel*min..max]-(to)
   kShortestPath,   // shortestPath / allShortestPaths between two bound nodes
@@ -60,7 +60,10 @@ struct LogicalOperator {
   std::string label;   // scan/seek label ("" = all nodes)
   std::string key;     // index seek key
   bool unique_index = false;
-  const BoundExpr* value = nullptr;  // index seek value / unwind list / filter predicate
+  const BoundExpr* value = nullptr;  // index seek value / range lower bound / unwind list / filter predicate
+  const BoundExpr* value2 = nullptr;  // range upper bound
+  bool lower_inclusive = false;
+  bool upper_inclusive = false;
   std::vector<std::string> types;    // relationship types (any of)
   PatternDirection direction = PatternDirection::kLeftToRight;  // as seen from from_slot
   bool into = false;

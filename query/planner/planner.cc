@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -17,7 +18,7 @@ const char* LogicalOpName(LogicalOpKind kind) {
     case LogicalOpKind::kArgument: return "Argument";
     case LogicalOpKind::kNodeScan: return "NodeScan";
     case LogicalOpKind::kNodeIndexSeek: return "NodeIndexSeek";
-    case LogicalOpKind::kNodeByIdSeek: return "NodeByIdSeek";
+    case LogicalOpKind::kNodeIndexRange: return "NodeIndexRange";
     case LogicalOpKind::kExpand: return "Expand";
     case LogicalOpKind::kVarExpand: return "VarLengthExpand";
     case LogicalOpKind::kShortestPath: return "ShortestPath";
@@ -143,6 +144,14 @@ class Planner {
   storage::Graph& g_;
   storage::GraphReader& r_;
   SlotSet bound_;
+  // Set by NodeCost when its choice is an index range scan (key set, value
+  // null): the bounds.
+  struct RangeChoice {
+    const BoundExpr* lower = nullptr;
+    bool lower_inclusive = false;
+    const BoundExpr* upper = nullptr;
+    bool upper_inclusive = false;
+  } range_;
 };
 
 double Planner::NodeCost(const BoundNodePattern& n, const std::vector<Pending>* pending, std::string* label,
@@ -151,7 +160,39 @@ double Planner::NodeCost(const BoundNodePattern& n, const std::vector<Pending>* 
   key->clear();
   *value = nullptr;
   *unique = false;
+  range_ = RangeChoice();
   if (bound_.count(n.slot)) return 0;
+  // Range candidates: WHERE conjuncts `n.key < expr` (either side) per key.
+  std::map<std::string, RangeChoice> ranges;
+  if (pending) {
+    for (auto& p : *pending) {
+      const BoundExpr* c = p.expr;
+      if (c->kind != BoundExprKind::kComparison || c->cops.size() != 1) continue;
+      CompareOp op = c->cops[0];
+      if (op == CompareOp::kEq || op == CompareOp::kNe) continue;
+      for (int side = 0; side < 2; ++side) {
+        const BoundExpr* prop = c->children[side].get();
+        const BoundExpr* other = c->children[1 - side].get();
+        if (prop->kind != BoundExprKind::kProperty || prop->children[0]->kind != BoundExprKind::kVariable ||
+            prop->children[0]->slot != n.slot)
+          continue;
+        SlotSet need = FreeSlots(other);
+        if (need.count(n.slot) || !Covered(need, bound_)) continue;
+        // Normalise to `prop op other`.
+        CompareOp o = op;
+        if (side == 1) o = op == CompareOp::kLt ? CompareOp::kGt : op == CompareOp::kGt ? CompareOp::kLt
+                          : op == CompareOp::kLe ? CompareOp::kGe : CompareOp::kLe;
+        RangeChoice& r = ranges[prop->name];
+        if (o == CompareOp::kGt || o == CompareOp::kGe) {
+          r.lower = other;
+          r.lower_inclusive = o == CompareOp::kGe;
+        } else {
+          r.upper = other;
+          r.upper_inclusive = o == CompareOp::kLe;
+        }
+      }
+    }
+  }
   double best = static_cast<double>(r_.NodeCount());
   // Equality candidates: inline properties and WHERE conjuncts `n.key = expr`.
   std::vector<std::pair<std::string, const BoundExpr*>> eqs;
@@ -194,12 +235,26 @@ double Planner::NodeCost(const BoundNodePattern& n, const std::vector<Pending>* 
         *unique = uniq;
       }
     }
+    for (auto& [k, r] : ranges) {
+      auto kid = g_.FindPropKey(k);
+      if (!kid || !g_.FindIndex(*lid, *kid)) continue;
+      double rc = std::max(1.0, c / ((r.lower && r.upper) ? 10.0 : 3.0));
+      if (rc < best && rc < c) {
+        best = rc;
+        *label = l;
+        *key = k;
+        *value = nullptr;
+        *unique = false;
+        range_ = r;
+      }
+    }
     if (c < best) {
       best = c;
       *label = l;
       key->clear();
       *value = nullptr;
       *unique = false;
+      range_ = RangeChoice();
     }
   }
   return best;
@@ -230,7 +285,15 @@ LogicalOpPtr Planner::BindNode(LogicalOpPtr op, const BoundNodePattern& n, std::
   double cost = NodeCost(n, pending, &label, &key, &value, &unique);
   double in = std::max(1.0, op->estimate);
   LogicalOpPtr scan;
-  if (value) {
+  if (!value && !key.empty()) {
+    scan = Make(LogicalOpKind::kNodeIndexRange, op);
+    scan->label = label;
+    scan->key = key;
+    scan->value = range_.lower;
+    scan->lower_inclusive = range_.lower_inclusive;
+    scan->value2 = range_.upper;
+    scan->upper_inclusive = range_.upper_inclusive;
+  } else if (value) {
     scan = Make(LogicalOpKind::kNodeIndexSeek, op);
     scan->label = label;
     scan->key = key;
@@ -694,6 +757,11 @@ void Explain(const LogicalOperator& op, const BoundQuery& q, int depth, std::ost
     case LogicalOpKind::kNodeIndexSeek:
       out << " (" << SlotName(op.slot, q) << ":" << op.label << " {" << op.key << ": " << ExprText(op.value, q)
           << "}) " << (op.unique_index ? "unique" : "property") << " index";
+      break;
+    case LogicalOpKind::kNodeIndexRange:
+      out << " (" << SlotName(op.slot, q) << ":" << op.label << ") " << (op.lower_inclusive ? "[" : "(")
+          << (op.value ? ExprText(op.value, q) : "-inf") << ", " << (op.value2 ? ExprText(op.value2, q) : "+inf")
+          << (op.upper_inclusive ? "]" : ")") << " on " << op.key;
       break;
     case LogicalOpKind::kExpand:
     case LogicalOpKind::kVarExpand:

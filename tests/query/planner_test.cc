@@ -87,6 +87,24 @@ TEST_F(PlannerTest, SmallerLabelIsScanned) {
   EXPECT_EQ(plan.find("NodeScan (a:Article)"), std::string::npos) << plan;
 }
 
+TEST_F(PlannerTest, RangePredicateOnIndexedPropertyScansTheIndexRange) {
+  ASSERT_OK(graph_->CreatePropertyIndex("Article", "id"));
+  std::string plan = Explain("MATCH (a:Article) WHERE a.id >= 190 AND 195 > a.id RETURN a.id");
+  EXPECT_NE(plan.find("NodeIndexRange (a:Article) [190, 195) on id"), std::string::npos) << plan;
+  PlanSink sink;
+  Run("MATCH (a:Article) WHERE a.id >= 190 AND 195 > a.id RETURN a.id ORDER BY a.id", &sink);
+  ASSERT_EQ(5u, sink.rows.size());
+  EXPECT_EQ(190, sink.rows[0][0].as_int());
+  EXPECT_EQ(194, sink.rows[4][0].as_int());
+  // One-sided, and with a string bound that no integer satisfies.
+  sink.rows.clear();
+  Run("MATCH (a:Article) WHERE a.id > 198 RETURN a.id", &sink);
+  EXPECT_EQ(2u, sink.rows.size());
+  sink.rows.clear();
+  Run("MATCH (a:Article) WHERE a.id > 'x' RETURN a.id", &sink);
+  EXPECT_EQ(0u, sink.rows.size());
+}
+
 TEST_F(PlannerTest, OrderByLimitIsTopN) {
   std::string plan = Explain("MATCH (a:Article) RETURN a.id AS id ORDER BY id DESC LIMIT 5");
   EXPECT_NE(plan.find("Sort id DESC top 5"), std::string::npos) << plan;
