@@ -35,7 +35,11 @@ fi
 echo "== ingesting into a fresh database"
 db="$data/trendgraph$docs"
 rm -rf "$db"
-/usr/bin/time -v -o "$out/ingest.time" "$bin" ingest --db "$db" --plugin signals --no-enrichers "$corpus" \
+# Only the signals plugin: the ground truth (and Kùzu's graph) has no policy
+# actors, so the actors enricher must not run here.
+plugdir="$data/plugins-signals-only"
+mkdir -p "$plugdir" && ln -sf "$here/$build_dir/plugins/trendgraph_signals.so" "$plugdir/"
+/usr/bin/time -v -o "$out/ingest.time" "$bin" ingest --db "$db" --plugin signals --plugin-dir "$plugdir" --quiet "$corpus" \
   > "$out/ingest.log" 2>&1 || { tail -20 "$out/ingest.log"; exit 1; }
 tail -3 "$out/ingest.log"
 python3 - "$out" "$db" "$docs" <<'PY'
@@ -59,7 +63,7 @@ echo "== queries in-process"
 grep -o '"Maximum resident set size (kbytes): [0-9]*' "$out/query.time" || grep 'Maximum resident' "$out/query.time"
 
 echo "== queries over HTTP"
-"$bin" serve --db "$db" --port 0 > "$out/serve.log" 2>&1 &
+"$bin" serve --db "$db" --port 0 --plugin-dir "$plugdir" > "$out/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "listening on" "$out/serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.]*:[0-9]*' "$out/serve.log" | head -1)
