@@ -9,14 +9,15 @@ port=${TRENDGRAPH_PORT:-7480}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 echo "== loading the bundled examples into $db"
-"$bin" ingest --db "$db" --plugin auto "$here/examples/documents" || true
-if [ -d "$here/../shared/corpus" ]; then
-  echo "== loading the shared corpus ($here/../shared/corpus)"
-  "$bin" ingest --db "$db" --plugin auto "$here/../shared/corpus" || true
+"$bin" ingest --db "$db" --plugin auto "$here/examples/documents/signals" "$here/examples/documents/news" || true
+corpus="$here/../shared/corpus"
+if [ -d "$corpus" ]; then
+  echo "== loading the shared corpus ($corpus)"
+  "$bin" ingest --db "$db" --plugin auto "$corpus/signals" "$corpus/news" "$corpus/seeds" || true
 fi
 if [ -d "$here/examples/compute_vouchers" ]; then
   echo "== loading the compute-voucher model data"
-  "$bin" query --db "$db" "CALL vouchers.load('$here/examples/compute_vouchers') YIELD nodes, relationships RETURN nodes, relationships" || true
+  "$bin" query --db "$db" "CALL vouchers.load('$here/examples/compute_vouchers/model.json') YIELD nodes, relationships RETURN nodes, relationships" || true
 fi
 "$bin" stats --db "$db"
 
@@ -41,7 +42,11 @@ Try, in another terminal:
 
   # is the H20 controlled under the October 2023 rule?
   curl -s localhost:$port/v1/graphs/default/query -H 'Content-Type: application/json' -d '{"query":
-    "CALL chips.legal(\"H20\", date(\"2024-01-01\")) YIELD controlled, rule RETURN controlled, rule"}'
+    "CALL chips.legal(\"H20\", date(\"2024-01-01\")) YIELD chip, legal, rule RETURN chip, legal, rule"}'
+
+  # which articles evidence the voucher programmes with the largest unmet demand?
+  curl -s localhost:$port/v1/graphs/default/query -H 'Content-Type: application/json' -d '{"query":
+    "CALL vouchers.simulate({firms: 200}) YIELD program, unmet_gpu_hours WITH program, sum(unmet_gpu_hours) AS unmet ORDER BY unmet DESC LIMIT 3 MATCH (a:PolicyActor)-[:ISSUES]->(:VoucherProgram {id: program}) OPTIONAL MATCH (art:Article)-[:MENTIONS_ACTOR]->(a) RETURN program, a.display AS issuer, unmet, collect(art.title)[..5] AS evidence ORDER BY unmet DESC"}'
 
   curl -s localhost:$port/v1/graphs/default/schema
   curl -s localhost:$port/metrics | head
