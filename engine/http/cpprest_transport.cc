@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -55,14 +56,41 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Observes a reply task's outcome so that pplx never reports an unobserved
-// exception (a client that hung up is not an error of ours).
-void Observe(const pplx::task<void>& t) {
-  t.then([](pplx::task<void> done) {
+// Answers handed to cpprest but not yet written out. Stop() waits for them:
+// a handler returns as soon as its answer is queued, and closing the
+// listener then would cut the answer short.
+class Outstanding {
+ public:
+  void Add() {
+    std::lock_guard lock(mu_);
+    ++count_;
+  }
+  void Done() {
+    std::lock_guard lock(mu_);
+    if (--count_ == 0) cv_.notify_all();
+  }
+  bool WaitIdle(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [this] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t count_ = 0;
+};
+
+// Tracks a reply until it is written (or failed), and observes its outcome
+// so that pplx never reports an unobserved exception (a client that hung up
+// is not an error of ours).
+void Observe(const pplx::task<void>& t, const std::shared_ptr<Outstanding>& outstanding) {
+  outstanding->Add();
+  t.then([outstanding](pplx::task<void> done) {
     try {
       done.get();
     } catch (...) {
     }
+    outstanding->Done();
   });
 }
 
@@ -154,9 +182,10 @@ class CpprestBodyStream final : public BodyStream {
 
 class CpprestChannel final : public ResponseChannel {
  public:
-  explicit CpprestChannel(web_http::http_request req) : req_(std::move(req)) {}
+  CpprestChannel(web_http::http_request req, std::shared_ptr<Outstanding> outstanding)
+      : req_(std::move(req)), outstanding_(std::move(outstanding)) {}
 
-  void Send(HttpResponse response) override { Observe(req_.reply(ToCpprest(std::move(response)))); }
+  void Send(HttpResponse response) override { Observe(req_.reply(ToCpprest(std::move(response))), outstanding_); }
 
   std::unique_ptr<BodyStream> StartStream(int status, HeaderList headers) override {
     concurrency::streams::producer_consumer_buffer<uint8_t> buf;
@@ -172,24 +201,26 @@ class CpprestChannel final : public ResponseChannel {
     // No Content-Length: cpprest sends the body chunked.
     resp.set_body(buf.create_istream(), content_type);
     pplx::task<void> reply = req_.reply(resp);
-    Observe(reply);
+    Observe(reply, outstanding_);
     return std::make_unique<CpprestBodyStream>(std::move(buf), std::move(reply));
   }
 
  private:
   web_http::http_request req_;
+  std::shared_ptr<Outstanding> outstanding_;
 };
 
 // One request whose body is being read.
 struct PendingRequest {
   web_http::http_request req;
+  std::shared_ptr<Outstanding> outstanding;
   HttpRequest ours;
   std::vector<uint8_t> chunk;
   uint64_t max_body = 0;
 };
 
 void Deliver(const std::shared_ptr<PendingRequest>& p, const RequestCallback& cb) {
-  cb(std::move(p->ours), std::make_unique<CpprestChannel>(p->req));
+  cb(std::move(p->ours), std::make_unique<CpprestChannel>(p->req, p->outstanding));
 }
 
 // Reads the rest of a body of unknown length (or one known to be over the
@@ -220,8 +251,10 @@ void ReadChunks(std::shared_ptr<PendingRequest> p, RequestCallback cb) {
   });
 }
 
-void OnCpprestRequest(web_http::http_request req, const RequestCallback& cb, uint64_t max_body) {
+void OnCpprestRequest(web_http::http_request req, const RequestCallback& cb, uint64_t max_body,
+                      const std::shared_ptr<Outstanding>& outstanding) {
   auto p = std::make_shared<PendingRequest>();
+  p->outstanding = outstanding;
   p->max_body = max_body;
   HttpRequest& r = p->ours;
   r.method = ToMethod(req.method());
@@ -315,12 +348,13 @@ void InitThreadPool(size_t threads) {
 
 class CpprestTransport final : public Transport {
  public:
-  CpprestTransport(std::unique_ptr<http_listener> listener, int port)
-      : listener_(std::move(listener)), port_(port) {}
-  ~CpprestTransport() override { Stop(); }
+  CpprestTransport(std::unique_ptr<http_listener> listener, int port, std::shared_ptr<Outstanding> outstanding)
+      : listener_(std::move(listener)), port_(port), outstanding_(std::move(outstanding)) {}
+  ~CpprestTransport() override { Stop(std::chrono::milliseconds(0)); }
   int port() const override { return port_; }
-  void Stop() override {
+  void Stop(std::chrono::milliseconds drain) override {
     if (stopped_.exchange(true)) return;
+    (void)outstanding_->WaitIdle(drain);
     try {
       listener_->close().wait();
     } catch (...) {
@@ -330,6 +364,7 @@ class CpprestTransport final : public Transport {
  private:
   std::unique_ptr<http_listener> listener_;
   int port_;
+  std::shared_ptr<Outstanding> outstanding_;
   std::atomic<bool> stopped_{false};
 };
 
@@ -348,11 +383,12 @@ Status StartCpprestTransport(const TransportOptions& options, RequestCallback ca
     if (port == 0) TG_RETURN_IF_ERROR(PickFreePort(options.host, &port));
     std::string url = "http://" + host_in_uri + ":" + std::to_string(port) + "/";
     try {
+      auto outstanding = std::make_shared<Outstanding>();
       http_listener_config config;
       auto listener = std::make_unique<http_listener>(web::uri(url), config);
       uint64_t max_body = options.max_body_bytes;
-      auto handler = [callback, max_body](web_http::http_request req) {
-        OnCpprestRequest(std::move(req), callback, max_body);
+      auto handler = [callback, max_body, outstanding](web_http::http_request req) {
+        OnCpprestRequest(std::move(req), callback, max_body, outstanding);
       };
       listener->support(handler);
       // cpprest answers OPTIONS and TRACE itself unless told otherwise; we
@@ -361,7 +397,7 @@ Status StartCpprestTransport(const TransportOptions& options, RequestCallback ca
       listener->support(web_http::methods::OPTIONS, handler);
       listener->support(web_http::methods::TRCE, handler);
       listener->open().wait();
-      *out = std::make_unique<CpprestTransport>(std::move(listener), port);
+      *out = std::make_unique<CpprestTransport>(std::move(listener), port, outstanding);
       return Status::OK();
     } catch (const std::exception& e) {
       last_error = e.what();

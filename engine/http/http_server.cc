@@ -154,9 +154,10 @@ void HttpServer::Shutdown() {
     cancel_queries_.store(true);
     (void)WaitIdle(std::chrono::seconds(5));
   }
-  // Closing the listener drops idle keep-alive connections and any stream
+  // The transport first lets queued answers reach their clients, then
+  // closing the listener drops idle keep-alive connections and any stream
   // whose client stopped reading; their workers then see a write failure.
-  if (transport_) transport_->Stop();
+  if (transport_) transport_->Stop(options_.shutdown_grace);
   (void)WaitIdle(std::chrono::seconds(5));
   pool_->Stop();
 }

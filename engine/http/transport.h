@@ -13,6 +13,7 @@
 // ResponseChannel may be used from any one thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,9 +43,10 @@ class Transport {
   virtual ~Transport() = default;
   // The port actually bound.
   virtual int port() const = 0;
-  // Stops accepting and closes every connection (answers not yet sent are
-  // lost: drain before calling). Idempotent.
-  virtual void Stop() = 0;
+  // Waits up to `drain` for the answers already handed over to be written
+  // out, then stops accepting and closes every connection (what is still
+  // unsent after `drain` is lost). Idempotent.
+  virtual void Stop(std::chrono::milliseconds drain) = 0;
 };
 
 // Errors: IOError naming host:port when the address cannot be bound.
