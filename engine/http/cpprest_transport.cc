@@ -337,7 +337,9 @@ Status PickFreePort(const std::string& host, int* port) {
 void InitThreadPool(size_t threads) {
   static std::once_flag once;
   std::call_once(once, [threads] {
-    size_t n = threads ? threads : std::max<size_t>(2, std::thread::hardware_concurrency());
+    // At least two: cpprest's listener close() blocks one pool thread until
+    // every connection is closed, which takes another pool thread.
+    size_t n = std::max<size_t>(2, threads ? threads : std::thread::hardware_concurrency());
     try {
       crossplat::threadpool::initialize_with_threads(n);
     } catch (...) {

@@ -61,7 +61,7 @@ Status HttpServer::Start(const ServerOptions& options, Engine* engine, std::uniq
   t.host = options.host;
   t.port = options.port;
   t.max_body_bytes = options.max_body_bytes;
-  t.io_threads = options.io_threads ? options.io_threads : std::max<size_t>(3, cores + 1);
+  t.io_threads = std::max<size_t>(2, options.io_threads ? options.io_threads : std::max<size_t>(3, cores + 1));
   server->inline_limit_ = static_cast<int>(t.io_threads) - 1;
   HttpServer* self = server.get();
   Status s = StartCpprestTransport(

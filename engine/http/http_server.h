@@ -66,7 +66,7 @@ struct ServerOptions {
   // on its writer lock.
   size_t threads = 0;
   // Transport I/O threads (`--io-threads`). Default 0 = cores + 1, at
-  // least 3. Requests with in-memory answers run on them directly while one
+  // least 3; never fewer than 2 (with one, cpprest cannot shut down). Requests with in-memory answers run on them directly while one
   // stays free (see http_server.cc).
   size_t io_threads = 0;
   // Requests waiting for a worker beyond this get 503. Default 4096.

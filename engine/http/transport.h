@@ -32,7 +32,8 @@ struct TransportOptions {
   // Bodies longer than this are read and discarded, and the request is
   // delivered with body_too_large set. Default 64 MiB.
   uint64_t max_body_bytes = 64ull << 20;
-  // I/O threads; 0 = one per core (at least 2).
+  // I/O threads; 0 = one per core. At least 2 in any case (with one,
+  // cpprest's listener cannot close).
   size_t io_threads = 0;
 };
 
