@@ -254,25 +254,7 @@ bool ParseNewsDocument(std::string_view file_name, std::string_view text, NewsDo
                        const NewsParseOptions& options) {
   doc->Clear();
   error->clear();
-  if (text.size() > options.max_document_bytes) {
-    *error = "document is " + std::to_string(text.size()) + " bytes; the news format limit is " +
-             std::to_string(options.max_document_bytes) + " bytes";
-    return false;
-  }
-  if (text.empty()) {
-    *error = "document is empty";
-    return false;
-  }
-  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    *error = "byte " + std::to_string(nul) + " is NUL: binary data, not a news item";
-    return false;
-  }
-  size_t bad = 0;
-  if (!IsValidUtf8(text, &bad)) {
-    *error = "byte " + std::to_string(bad) + " is not valid UTF-8";
-    return false;
-  }
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (!CheckDocumentText(&text, options.max_document_bytes, "news", "a news item", error)) return false;
   std::string_view yaml;
   if (!ExtractFrontMatter(text, &yaml, error)) return false;
   try {

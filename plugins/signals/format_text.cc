@@ -175,6 +175,30 @@ std::string NormaliseName(std::string_view name) {
   return out;
 }
 
+bool CheckDocumentText(std::string_view* text, size_t max_bytes, std::string_view format, std::string_view kind,
+                       std::string* error) {
+  if (text->size() > max_bytes) {
+    *error = "document is " + std::to_string(text->size()) + " bytes; the " + std::string(format) +
+             " format limit is " + std::to_string(max_bytes) + " bytes";
+    return false;
+  }
+  if (text->empty()) {
+    *error = "document is empty";
+    return false;
+  }
+  if (size_t nul = text->find('\0'); nul != std::string_view::npos) {
+    *error = "byte " + std::to_string(nul) + " is NUL: binary data, not " + std::string(kind);
+    return false;
+  }
+  size_t bad = 0;
+  if (!IsValidUtf8(*text, &bad)) {
+    *error = "byte " + std::to_string(bad) + " is not valid UTF-8";
+    return false;
+  }
+  if (text->substr(0, 3) == "\xEF\xBB\xBF") text->remove_prefix(3);
+  return true;
+}
+
 std::string CanonicalUrl(std::string_view url) {
   url = TrimBlank(url);
   while (!url.empty() && (url.back() == '\r' || url.back() == '\n')) url.remove_suffix(1);

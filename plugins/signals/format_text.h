@@ -44,6 +44,14 @@ void AppendLowerUtf8(std::string_view s, std::string* out);
 // date YYYYMMDD (a suffix such as "20250511d" is allowed); else empty.
 [[nodiscard]] std::string IsoDateFromPage(std::string_view page);
 
+// The checks every format plugin runs before parsing a document: not over
+// `max_bytes`, not empty, no NUL byte (binary data), well-formed UTF-8. On
+// success a leading UTF-8 byte-order mark is removed from `*text`; on failure
+// `*error` names the problem (`kind` is what the format expects, e.g.
+// "a markdown page").
+[[nodiscard]] bool CheckDocumentText(std::string_view* text, size_t max_bytes, std::string_view format,
+                                     std::string_view kind, std::string* error);
+
 // True when y-m-d is a valid Gregorian date (year 1..9999).
 [[nodiscard]] bool IsValidDate(int year, int month, int day);
 

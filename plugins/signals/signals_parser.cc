@@ -634,25 +634,7 @@ bool ParseSignalsDocument(std::string_view file_name, std::string_view text, Sig
                           std::string* error, const SignalsParseOptions& options) {
   doc->Clear();
   error->clear();
-  if (text.size() > options.max_document_bytes) {
-    *error = "document is " + std::to_string(text.size()) + " bytes; the signals format limit is " +
-             std::to_string(options.max_document_bytes) + " bytes";
-    return false;
-  }
-  if (text.empty()) {
-    *error = "document is empty";
-    return false;
-  }
-  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    *error = "byte " + std::to_string(nul) + " is NUL: binary data, not a markdown page";
-    return false;
-  }
-  size_t bad = 0;
-  if (!IsValidUtf8(text, &bad)) {
-    *error = "byte " + std::to_string(bad) + " is not valid UTF-8";
-    return false;
-  }
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (!CheckDocumentText(&text, options.max_document_bytes, "signals", "a markdown page", error)) return false;
   SignalsDocParser p(file_name, text, doc, error);
   if (!p.Run()) {
     doc->Clear();
