@@ -15,8 +15,42 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
       : ReaderImpl(std::move(graph)), db_(graph_->rdb()), snap_(snap), counters_(std::move(counters)) {
     indexes_ = graph_->Indexes();
     ro_.snapshot = snap_;
+    adj_pool_ = std::make_unique<AdjIteratorPool>(ro_);
   }
-  ~SnapshotImpl() override { db_->ReleaseSnapshot(snap_); }
+  ~SnapshotImpl() override {
+    adj_pool_.reset();  // iterators go before the snapshot they read
+    db_->ReleaseSnapshot(snap_);
+  }
+
+  std::unique_ptr<AdjacencyIterator> Adjacency(NodeId node, Direction dir, std::optional<TypeId> type) override {
+    std::string prefix = type ? keys::AdjTypePrefix(g_, node, dir, *type) : keys::AdjPrefix(g_, node, dir);
+    std::unique_ptr<rocksdb::Iterator> it = adj_pool_->Take();
+    if (it == nullptr) it.reset(RawIterator(adj_pool_->read_options()));
+    return std::make_unique<PooledAdjacencyIterator>(adj_pool_.get(), std::move(it), std::move(prefix));
+  }
+  // Node reads go through a one-record cache: queries read several
+  // properties (or labels, then properties) of one node in a row, and the
+  // snapshot never changes, so the record fetched last is still exact.
+  Status GetNode(NodeId id, NodeRecord* out) override {
+    TG_RETURN_IF_ERROR(LoadNode(id));
+    out->id = id;
+    if (!keys::DecodeNodeRecord(node_bytes_, out))
+      return Status::Corruption("node record " + std::to_string(id) + " is malformed");
+    return Status::OK();
+  }
+  Status GetNodeProperty(NodeId id, PropKeyId key, Value* out) override {
+    TG_RETURN_IF_ERROR(LoadNode(id));
+    std::string_view props;
+    if (!keys::NodePropertyBytes(node_bytes_, &props) || !keys::FindProperty(props, key, out))
+      return Status::Corruption("node record " + std::to_string(id) + " is malformed");
+    return Status::OK();
+  }
+
+  uint64_t Degree(NodeId node, Direction dir, std::optional<TypeId> type) override {
+    uint64_t n = 0;
+    for (auto it = Adjacency(node, dir, type); it->Valid(); it->Next()) ++n;
+    return n;
+  }
 
   rocksdb::Status RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
     DisablePerfCountersOnThisThread();
@@ -28,6 +62,19 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     return db_->NewIterator(ro);
   }
   const std::vector<IndexInfo>& CurrentIndexes() const { return indexes_; }
+
+  Status LoadNode(NodeId id) {
+    if (node_cached_ && node_id_ == id) return Status::OK();
+    node_cached_ = false;
+    rocksdb::PinnableSlice v;
+    rocksdb::Status s = RawGet(keys::NodeKey(g_, id), &v);
+    if (s.IsNotFound()) return Status::NotFound("node " + std::to_string(id) + " does not exist");
+    if (!s.ok()) return FromRocks(s, "read node");
+    node_bytes_.assign(v.data(), v.size());
+    node_id_ = id;
+    node_cached_ = true;
+    return Status::OK();
+  }
 
   uint64_t NodeCount() override { return counters_->nodes; }
   uint64_t RelCount() override { return counters_->rels; }
@@ -46,6 +93,11 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   std::shared_ptr<const Counters> counters_;
   std::vector<IndexInfo> indexes_;
   rocksdb::ReadOptions ro_;
+  std::unique_ptr<AdjIteratorPool> adj_pool_;  // after ro_: built from it
+  // The record LoadNode read last.
+  bool node_cached_ = false;
+  NodeId node_id_ = 0;
+  std::string node_bytes_;
 };
 
 uint64_t ReadU64(const rocksdb::Slice& v) { return v.size() == 8 ? keys::GetU64BE(v.data()) : 0; }

@@ -368,6 +368,17 @@ bool DecodeNodeLabels(std::string_view in, std::vector<LabelId>* labels, std::st
   return true;
 }
 
+bool NodePropertyBytes(std::string_view in, std::string_view* props_out) {
+  uint64_t n = 0;
+  if (!GetVarint(&in, &n) || n > in.size()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t l = 0;
+    if (!GetVarint(&in, &l) || l > UINT32_MAX) return false;
+  }
+  *props_out = in;
+  return true;
+}
+
 bool DecodeNodeRecord(std::string_view in, NodeRecord* out) {
   std::string_view props;
   return DecodeNodeLabels(in, &out->labels, &props) && DecodeProperties(props, &out->props);

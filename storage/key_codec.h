@@ -203,6 +203,8 @@ Status EncodeNodeRecord(const std::vector<LabelId>& labels, const Properties& pr
 bool DecodeNodeRecord(std::string_view in, NodeRecord* out);
 // Decodes only the labels; *props_out (optional) gets the property bytes.
 bool DecodeNodeLabels(std::string_view in, std::vector<LabelId>* labels, std::string_view* props_out);
+// The property bytes of an encoded node record, skipping its labels.
+bool NodePropertyBytes(std::string_view in, std::string_view* props_out);
 Status EncodeRelRecord(TypeId type, NodeId start, NodeId end, const Properties& props, std::string* out);
 bool DecodeRelRecord(std::string_view in, RelRecord* out);
 // Decodes type/start/end; *props_out (optional) gets the property bytes.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/db_impl.h"
 #include "storage/key_codec.h"
@@ -111,6 +112,69 @@ class AdjacencyScanIterator final : public AdjacencyIterator {
     valid_ = scan_.Valid() && keys::ParseAdjKey(std::string_view(scan_.key().data(), scan_.key().size()), &entry_);
   }
   BoundedScan scan_;
+  bool valid_ = false;
+  AdjEntry entry_;
+};
+
+// Prefix-mode RocksDB iterators a Snapshot reuses across adjacency scans:
+// creating an iterator costs more than scanning a typical node's adjacency,
+// and an expansion scans one per input row. Iterators are created with the
+// pool's ReadOptions (prefix_same_as_start, no upper bound) and re-Seek'd;
+// the scan bound is checked by key prefix. Several may be checked out at once
+// (nested expansions). Not thread-safe: one reader, one thread. The pool must
+// outlive every iterator checked out of it (iterators never outlive their
+// snapshot).
+class AdjIteratorPool {
+ public:
+  explicit AdjIteratorPool(rocksdb::ReadOptions ro) : ro_(std::move(ro)) {
+    ro_.iterate_upper_bound = nullptr;
+    ro_.total_order_seek = false;
+    ro_.prefix_same_as_start = true;
+  }
+  const rocksdb::ReadOptions& read_options() const { return ro_; }
+  // An idle iterator, or null when the caller must create one with read_options().
+  std::unique_ptr<rocksdb::Iterator> Take() {
+    if (idle_.empty()) return nullptr;
+    std::unique_ptr<rocksdb::Iterator> it = std::move(idle_.back());
+    idle_.pop_back();
+    return it;
+  }
+  void Return(std::unique_ptr<rocksdb::Iterator> it) {
+    if (it != nullptr && it->status().ok() && idle_.size() < kMaxIdle) idle_.push_back(std::move(it));
+  }
+  void Clear() { idle_.clear(); }
+
+ private:
+  static constexpr size_t kMaxIdle = 8;
+  rocksdb::ReadOptions ro_;  // RocksDB keeps pointers into it
+  std::vector<std::unique_ptr<rocksdb::Iterator>> idle_;
+};
+
+// Adjacency of one node over a pooled iterator; gives it back when destroyed.
+class PooledAdjacencyIterator final : public AdjacencyIterator {
+ public:
+  PooledAdjacencyIterator(AdjIteratorPool* pool, std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
+      : pool_(pool), it_(std::move(it)), prefix_(std::move(prefix)) {
+    it_->Seek(prefix_);
+    Settle();
+  }
+  ~PooledAdjacencyIterator() override { pool_->Return(std::move(it_)); }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    it_->Next();
+    Settle();
+  }
+  const AdjEntry& entry() const override { return entry_; }
+  Status status() const override { return FromRocks(it_->status(), "scan"); }
+
+ private:
+  void Settle() {
+    valid_ = it_->Valid() && it_->key().starts_with(prefix_) &&
+             keys::ParseAdjKey(std::string_view(it_->key().data(), it_->key().size()), &entry_);
+  }
+  AdjIteratorPool* pool_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
   bool valid_ = false;
   AdjEntry entry_;
 };
