@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "query/executor/flat_id_map.h"
 #include "query/executor/physical_operator.h"
 #include "query/executor/physical_write.h"
 #include "query/expression/value_ops.h"
@@ -645,10 +646,17 @@ class NodeFilterOp : public PhysicalOperator {
     if (op_.properties.empty() && ctx.txn == nullptr) {
       // Labels of a node cannot change in a read query: remember the answer
       // (expansions reach the same popular nodes again and again).
-      auto it = memo_.find(id);
-      if (it != memo_.end()) return it->second;
+      if (!label_bits_.empty()) return LabelBitsMatch(id);
+      if (const bool* known = memo_.Find(id)) return *known;
       bool ok = LabelsMatch(id, ctx);
-      if (memo_.size() < (1u << 20)) memo_.emplace(id, ok);
+      if (memo_.size() < (1u << 20)) memo_.FindOrInsert(id, ok);
+      ++misses_;
+      // Past a few hundred distinct nodes, compare the random point reads
+      // spent so far with one sequential scan of the label index: once the
+      // reads cost about as much as the scan, build a bitmap of the label's
+      // nodes and answer from it (at most twice the cheaper plan's cost).
+      if (misses_ >= 256 && (misses_ & (misses_ - 1)) == 0 && !op_.labels.empty() && !bitmap_refused_)
+        MaybeBuildLabelBits(ctx);
       return ok;
     }
     if (!LabelsMatch(id, ctx)) return false;
@@ -668,7 +676,47 @@ class NodeFilterOp : public PhysicalOperator {
     }
     return true;
   }
-  std::unordered_map<storage::NodeId, bool> memo_;
+  void MaybeBuildLabelBits(EvalContext& ctx) {
+    std::vector<storage::LabelId> ids;
+    uint64_t smallest = UINT64_MAX;
+    for (auto& l : op_.labels) {
+      auto lid = ctx.tokens->FindLabel(l);
+      if (!lid) return;  // no node has it: the memo answers cheaply
+      ids.push_back(*lid);
+      smallest = std::min(smallest, ctx.reader->NodeCountByLabel(*lid));
+    }
+    if (smallest > misses_ * 16) return;  // a scan still costs more than the reads so far
+    std::vector<std::vector<uint64_t>> bits;
+    for (storage::LabelId lid : ids) {
+      // A bitmap over ids far sparser than the label's nodes would cost too
+      // much memory: then keep reading nodes (and never try again).
+      const uint64_t max_id = std::max<uint64_t>(uint64_t{1} << 23, ctx.reader->NodeCountByLabel(lid) * 512);
+      std::vector<uint64_t> b;
+      auto it = ctx.reader->ScanLabel(lid);
+      for (; it->Valid(); it->Next()) {
+        uint64_t n = it->id();
+        if (n >= max_id) {
+          bitmap_refused_ = true;
+          return;
+        }
+        if ((n >> 6) >= b.size()) b.resize((n >> 6) + 1 + b.size() / 2, 0);
+        b[n >> 6] |= uint64_t{1} << (n & 63);
+      }
+      ThrowIfError(it->status(), "scanning a label");
+      bits.push_back(std::move(b));
+    }
+    label_bits_ = std::move(bits);
+  }
+  bool LabelBitsMatch(storage::NodeId id) const {
+    for (const auto& b : label_bits_)
+      if ((id >> 6) >= b.size() || !(b[id >> 6] >> (id & 63) & 1)) return false;
+    return true;
+  }
+
+  FlatIdMap<bool> memo_;
+  uint64_t misses_ = 0;  // distinct nodes read for their labels
+  bool bitmap_refused_ = false;
+  std::vector<std::vector<uint64_t>> label_bits_;  // one per label of op_.labels, when built
 };
 
 class RelFilterOp : public PhysicalOperator {
@@ -757,9 +805,17 @@ class AggregateOp : public PhysicalOperator {
   void ConsumeByEntities(Frame& frame) {
     auto& ctx = state_.eval;
     std::unordered_map<std::vector<Value>, uint64_t, KeyHash, KeyEqual> counts;
+    // One entity slot holding a node (the common case): count per node id in
+    // a flat map, no key vector per row.
+    FlatIdMap<uint64_t> node_counts;
+    const bool single = op_.slots.size() == 1;
     std::vector<Value> ents;
     while (input().Pull(frame)) {
       ctx.Tick();
+      if (single && frame[op_.slots[0]].is_node()) {
+        ++node_counts.FindOrInsert(frame[op_.slots[0]].as_node().id, 0);
+        continue;
+      }
       ents.clear();
       for (int s : op_.slots) ents.push_back(frame[s]);
       auto it = counts.find(ents);
@@ -767,9 +823,7 @@ class AggregateOp : public PhysicalOperator {
       else ++it->second;
     }
     std::vector<Value> key;
-    for (auto& [e, n] : counts) {
-      ctx.Tick();
-      for (size_t i = 0; i < op_.slots.size(); ++i) frame[op_.slots[i]] = e[i];
+    auto add = [&](uint64_t n) {
       key.clear();
       for (auto& [slot, x] : op_.items) key.push_back(Evaluate(*x, frame, ctx));
       size_t gi;
@@ -781,6 +835,16 @@ class AggregateOp : public PhysicalOperator {
         gi = git->second;
       }
       for (auto& c : groups_[gi].counts) c += n;
+    };
+    for (auto& [id, n] : node_counts.entries()) {
+      ctx.Tick();
+      frame[op_.slots[0]] = Value(NodeRef{id});
+      add(n);
+    }
+    for (auto& [e, n] : counts) {
+      ctx.Tick();
+      for (size_t i = 0; i < op_.slots.size(); ++i) frame[op_.slots[i]] = e[i];
+      add(n);
     }
   }
 
