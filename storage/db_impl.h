@@ -107,6 +107,16 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // the writer (under the writer slot), so unguarded.
   std::unordered_set<NodeId>& deleted_nodes() { return deleted_nodes_; }
 
+  // Committed unique-index entries (full key -> holder node id) that writers
+  // recently read or wrote, so an upsert of a known key skips a RocksDB point
+  // read (profiled: ~20% of ingest). Only positive answers are kept. A commit
+  // updates it with its unique-index puts and deletes after the write
+  // succeeded; a rolled-back transaction never touches it. Read and changed
+  // only by the writer (under the writer slot), so unguarded.
+  std::unordered_map<std::string, NodeId>& unique_cache() { return unique_cache_; }
+  // Bound on unique_cache() entries; reaching it empties the cache.
+  static constexpr size_t kUniqueCacheMaxEntries = 1 << 20;
+
   // Called by DropGraph with the writer held: the graph becomes empty and
   // refuses commits.
   void MarkDropped();
@@ -130,6 +140,7 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   std::shared_ptr<const Counters> counters_;
 
   std::unordered_set<NodeId> deleted_nodes_;
+  std::unordered_map<std::string, NodeId> unique_cache_;
 
   std::mutex writer_mu_;
   std::condition_variable writer_cv_;

@@ -52,6 +52,23 @@ class WriteOverlay {
   // `upper` (may be null). Forward iteration only (Seek, Next).
   rocksdb::Iterator* NewIterator(rocksdb::Iterator* base, const rocksdb::Slice* upper) const;
 
+  // The overlay's entry for `key`, or null.
+  const Entry* Find(std::string_view key) const {
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+
+  // Calls fn(key, entry) for every entry whose key starts with `prefix`, in
+  // key order.
+  template <class Fn>
+  void ForEachWithPrefix(std::string_view prefix, Fn&& fn) const {
+    for (auto it = map_.lower_bound(prefix); it != map_.end(); ++it) {
+      std::string_view k(it->first);
+      if (k.substr(0, prefix.size()) != prefix) break;
+      fn(k, it->second);
+    }
+  }
+
   // Appends every entry in key order.
   void AppendTo(rocksdb::WriteBatch* batch) const;
   size_t ApproximateBytes() const { return bytes_; }

@@ -56,7 +56,36 @@ WriteTxnImpl::~WriteTxnImpl() {
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
   DisablePerfCountersOnThisThread();
-  return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
+  // A dropped graph's cache may name deleted entries: bypass it.
+  if (!IsUniqueKey(key) || graph_->dropped()) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
+  // Unique-index probe: this transaction's writes, then the committed-entry
+  // cache, then the DB (a found entry is remembered).
+  std::string_view k(key.data(), key.size());
+  if (const WriteOverlay::Entry* e = batch_.Find(k)) {
+    if (e->deleted) return rocksdb::Status::NotFound();
+    v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
+    return rocksdb::Status::OK();
+  }
+  auto& cache = graph_->unique_cache();
+  if (auto it = cache.find(std::string(k)); it != cache.end()) {
+    std::string id = U64Value(it->second);
+    v->PinSelf(id);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+  if (s.ok() && v->size() == 8) RememberUnique(k, keys::GetU64BE(v->data()));
+  return s;
+}
+
+bool WriteTxnImpl::IsUniqueKey(const rocksdb::Slice& key) const {
+  return key.size() > 5 && key[4] == static_cast<char>(keys::Tag::kUnique) &&
+         keys::GetU32BE(key.data()) == g_;
+}
+
+void WriteTxnImpl::RememberUnique(std::string_view key, NodeId id) {
+  auto& cache = graph_->unique_cache();
+  if (cache.size() >= GraphImpl::kUniqueCacheMaxEntries) cache.clear();
+  cache.insert_or_assign(std::string(key), id);
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
@@ -554,6 +583,14 @@ Status WriteTxnImpl::Commit() {
   batch_.AppendTo(&sorted);
   TG_RETURN_IF_ERROR(graph_->CommitBatch(&sorted, std::move(publish)));
   graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
+  std::string unique_prefix = keys::GraphPrefix(g_);
+  unique_prefix.push_back(static_cast<char>(keys::Tag::kUnique));
+  batch_.ForEachWithPrefix(unique_prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
+    if (e.deleted || e.value.size() != 8)
+      graph_->unique_cache().erase(std::string(k));
+    else
+      RememberUnique(k, keys::GetU64BE(e.value.data()));
+  });
   return Status::OK();
 }
 

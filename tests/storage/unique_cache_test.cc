@@ -1,0 +1,107 @@
+// The writer's cache of committed unique-index entries (GraphImpl::
+// unique_cache) must never answer with an entry that a later commit removed
+// or that a rolled-back transaction wrote.
+#include "storage/graph_store.h"
+
+#include "test_util.h"
+
+namespace trendgraph::storage {
+namespace {
+
+using trendgraph::testing::TempDir;
+
+class UniqueCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Options o;
+    o.path = dir_.Sub("db");
+    ASSERT_OK(Database::Open(o, &db_));
+    ASSERT_OK(db_->GetGraph("default", &graph_));
+    ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
+    company_ = *graph_->FindLabel("Company");
+    name_ = *graph_->FindPropKey("name");
+  }
+
+  // Merges `name` in its own committed transaction.
+  NodeId Merge(const std::string& name, bool* created) {
+    auto txn = graph_->BeginWrite();
+    auto r = txn->MergeNodeByKey(company_, name_, Value(name), created);
+    EXPECT_OK(r.status());
+    EXPECT_OK(txn->Commit());
+    return r.ok() ? r.value() : 0;
+  }
+
+  Status Lookup(const std::string& name, NodeId* out) {
+    auto txn = graph_->BeginWrite();
+    return txn->LookupUnique(company_, name_, Value(name), out);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::shared_ptr<Graph> graph_;
+  LabelId company_ = 0;
+  PropKeyId name_ = 0;
+};
+
+TEST_F(UniqueCacheTest, DeletedNodeIsNotFoundAgain) {
+  bool created = false;
+  NodeId a = Merge("Zhipu AI", &created);
+  EXPECT_TRUE(created);
+  NodeId found = 0;
+  ASSERT_OK(Lookup("Zhipu AI", &found));  // now cached
+  EXPECT_EQ(found, a);
+  {
+    auto txn = graph_->BeginWrite();
+    ASSERT_OK(txn->DeleteNode(a, /*detach=*/true));
+    ASSERT_OK(txn->Commit());
+  }
+  EXPECT_TRUE(Lookup("Zhipu AI", &found).IsNotFound());
+  NodeId b = Merge("Zhipu AI", &created);
+  EXPECT_TRUE(created);
+  EXPECT_NE(b, a);
+}
+
+TEST_F(UniqueCacheTest, RolledBackEntryIsNotCached) {
+  {
+    auto txn = graph_->BeginWrite();
+    bool created = false;
+    ASSERT_OK(txn->MergeNodeByKey(company_, name_, Value("MiniMax"), &created).status());
+    NodeId inside = 0;
+    ASSERT_OK(txn->LookupUnique(company_, name_, Value("MiniMax"), &inside));  // read-your-writes
+  }  // destroyed without commit
+  NodeId found = 0;
+  EXPECT_TRUE(Lookup("MiniMax", &found).IsNotFound());
+}
+
+TEST_F(UniqueCacheTest, ChangedKeyMovesTheEntry) {
+  bool created = false;
+  NodeId a = Merge("DeepSeek", &created);
+  NodeId found = 0;
+  ASSERT_OK(Lookup("DeepSeek", &found));
+  {
+    auto txn = graph_->BeginWrite();
+    ASSERT_OK(txn->SetNodeProperty(a, name_, Value("DeepSeek AI")));
+    ASSERT_OK(txn->Commit());
+  }
+  EXPECT_TRUE(Lookup("DeepSeek", &found).IsNotFound());
+  ASSERT_OK(Lookup("DeepSeek AI", &found));
+  EXPECT_EQ(found, a);
+}
+
+TEST_F(UniqueCacheTest, DroppedAndRebuiltIndexAnswersFromTheData) {
+  bool created = false;
+  NodeId a = Merge("Moonshot", &created);
+  NodeId found = 0;
+  ASSERT_OK(Lookup("Moonshot", &found));
+  ASSERT_OK(graph_->DropIndex("Company", "name"));
+  {
+    auto txn = graph_->BeginWrite();
+    ASSERT_OK(txn->DeleteNode(a, /*detach=*/true));
+    ASSERT_OK(txn->Commit());
+  }
+  ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
+  EXPECT_TRUE(Lookup("Moonshot", &found).IsNotFound());
+}
+
+}  // namespace
+}  // namespace trendgraph::storage
