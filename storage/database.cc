@@ -114,6 +114,12 @@ rocksdb::Options MakeRocksOptions(const Options& options) {
   // use prefix bloom filters; other scans ask for total order.
   o.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(keys::kAdjNodePrefixSize));
   o.memtable_prefix_bloom_size_ratio = 0.02;
+  // Whole keys in the memtable bloom too: unique-index probes share one
+  // prefix per (label, key), so only a whole-key filter lets the many misses
+  // of an ingest (new concepts) skip the skiplist searches.
+  o.memtable_whole_key_filtering = true;
+  // One writer per graph: no concurrent memtable inserts to pay for.
+  o.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
