@@ -836,7 +836,11 @@ class AggregateOp : public PhysicalOperator {
       }
       for (auto& c : groups_[gi].counts) c += n;
     };
-    for (auto& [id, n] : node_counts.entries()) {
+    // In id order: the key expressions read each node once, and reads in key
+    // order find their blocks already hot.
+    std::vector<std::pair<uint64_t, uint64_t>> by_id = node_counts.entries();
+    std::sort(by_id.begin(), by_id.end());
+    for (auto& [id, n] : by_id) {
       ctx.Tick();
       frame[op_.slots[0]] = Value(NodeRef{id});
       add(n);
