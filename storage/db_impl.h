@@ -113,7 +113,12 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // updates it with its unique-index puts and deletes after the write
   // succeeded; a rolled-back transaction never touches it. Read and changed
   // only by the writer (under the writer slot), so unguarded.
-  std::unordered_map<std::string, NodeId>& unique_cache() { return unique_cache_; }
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  using UniqueCache = std::unordered_map<std::string, NodeId, KeyHash, std::equal_to<>>;
+  UniqueCache& unique_cache() { return unique_cache_; }
   // Bound on unique_cache() entries; reaching it empties the cache.
   static constexpr size_t kUniqueCacheMaxEntries = 1 << 20;
 
@@ -140,7 +145,7 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   std::shared_ptr<const Counters> counters_;
 
   std::unordered_set<NodeId> deleted_nodes_;
-  std::unordered_map<std::string, NodeId> unique_cache_;
+  UniqueCache unique_cache_;
 
   std::mutex writer_mu_;
   std::condition_variable writer_cv_;

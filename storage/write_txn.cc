@@ -67,7 +67,7 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
     return rocksdb::Status::OK();
   }
   auto& cache = graph_->unique_cache();
-  if (auto it = cache.find(std::string(k)); it != cache.end()) {
+  if (auto it = cache.find(k); it != cache.end()) {
     std::string id = U64Value(it->second);
     v->PinSelf(id);
     return rocksdb::Status::OK();
@@ -85,7 +85,10 @@ bool WriteTxnImpl::IsUniqueKey(const rocksdb::Slice& key) const {
 void WriteTxnImpl::RememberUnique(std::string_view key, NodeId id) {
   auto& cache = graph_->unique_cache();
   if (cache.size() >= GraphImpl::kUniqueCacheMaxEntries) cache.clear();
-  cache.insert_or_assign(std::string(key), id);
+  if (auto it = cache.find(key); it != cache.end())
+    it->second = id;
+  else
+    cache.emplace(std::string(key), id);
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
@@ -586,10 +589,12 @@ Status WriteTxnImpl::Commit() {
   std::string unique_prefix = keys::GraphPrefix(g_);
   unique_prefix.push_back(static_cast<char>(keys::Tag::kUnique));
   batch_.ForEachWithPrefix(unique_prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
-    if (e.deleted || e.value.size() != 8)
-      graph_->unique_cache().erase(std::string(k));
-    else
+    auto& cache = graph_->unique_cache();
+    if (!e.deleted && e.value.size() == 8) {
       RememberUnique(k, keys::GetU64BE(e.value.data()));
+    } else if (auto it = cache.find(k); it != cache.end()) {
+      cache.erase(it);
+    }
   });
   return Status::OK();
 }
