@@ -38,6 +38,12 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
       return Status::Corruption("node record " + std::to_string(id) + " is malformed");
     return Status::OK();
   }
+  Status GetNodeLabels(NodeId id, std::vector<LabelId>* out) override {
+    TG_RETURN_IF_ERROR(LoadNode(id));
+    if (!keys::DecodeNodeLabels(node_bytes_, out, nullptr))
+      return Status::Corruption("node record " + std::to_string(id) + " is malformed");
+    return Status::OK();
+  }
   Status GetNodeProperty(NodeId id, PropKeyId key, Value* out) override {
     TG_RETURN_IF_ERROR(LoadNode(id));
     std::string_view props;

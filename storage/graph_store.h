@@ -128,6 +128,14 @@ class GraphReader {
   virtual Status GetNode(NodeId id, NodeRecord* out) = 0;
   virtual Status GetRel(RelId id, RelRecord* out) = 0;
   virtual bool NodeExists(NodeId id) = 0;
+  // The node's labels (sorted) without decoding its properties; NotFound as
+  // GetNode. The default reads the whole record.
+  virtual Status GetNodeLabels(NodeId id, std::vector<LabelId>* out) {
+    NodeRecord rec;
+    Status s = GetNode(id, &rec);
+    if (s.ok()) *out = std::move(rec.labels);
+    return s;
+  }
   // One property without decoding the others; *out is null when absent.
   virtual Status GetNodeProperty(NodeId id, PropKeyId key, Value* out) = 0;
   virtual Status GetRelProperty(RelId id, PropKeyId key, Value* out) = 0;

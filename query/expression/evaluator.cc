@@ -157,9 +157,9 @@ Value::Map RelProperties(uint64_t rel, EvalContext& ctx) {
 
 std::vector<storage::LabelId> NodeLabelIds(uint64_t node, EvalContext& ctx) {
   CheckNotDeletedNode(node, ctx);
-  storage::NodeRecord rec;
-  ThrowIfError(ctx.reader->GetNode(node, &rec), "reading a node");
-  return std::move(rec.labels);
+  std::vector<storage::LabelId> labels;
+  ThrowIfError(ctx.reader->GetNodeLabels(node, &labels), "reading a node");
+  return labels;
 }
 
 // ---------------------------------------------------------------------------
