@@ -58,12 +58,12 @@ Value FnLabels(const Value* a, size_t, FunctionContext& ctx) {
   if (v.is_null()) return Value();
   if (!v.is_node()) ThrowArgType("labels", 0, "a Node", v);
   RequireStore("labels", ctx);
-  storage::NodeRecord rec;
-  Status s = ctx.reader->GetNode(v.as_node().id, &rec);
+  std::vector<storage::LabelId> labels;  // labels only: no property is decoded
+  Status s = ctx.reader->GetNodeLabels(v.as_node().id, &labels);
   if (!s.ok()) ThrowStorage("labels", s, "node", v.as_node().id);
   Value::List out;
-  out.reserve(rec.labels.size());
-  for (storage::LabelId l : rec.labels) out.emplace_back(LabelName(ctx, l));
+  out.reserve(labels.size());
+  for (storage::LabelId l : labels) out.emplace_back(LabelName(ctx, l));
   return Value(std::move(out));
 }
 
