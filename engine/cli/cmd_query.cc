@@ -175,7 +175,9 @@ int RunQuery(int argc, char** argv) {
     const query::QueryError& e = outcome.error;
     std::fprintf(stderr, "%s%s%s: %s", query::ErrorCodeName(e.code), e.detail.empty() ? "" : ".",
                  e.detail.c_str(), e.message.c_str());
-    if (e.position.line > 0) std::fprintf(stderr, " (line %d, column %d)", e.position.line, e.position.column);
+    // Parser messages already say where ("... at line 1, column 8").
+    if (e.position.line > 0 && e.message.find(" at line ") == std::string::npos)
+      std::fprintf(stderr, " (line %d, column %d)", e.position.line, e.position.column);
     std::fprintf(stderr, "\n");
     return kExitFailure;
   }

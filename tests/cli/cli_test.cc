@@ -71,6 +71,22 @@ TEST(CliTest, DirectoryThatIsNotADatabaseIsRefusedAndUntouched) {
   EXPECT_EQ(CountEntries(dir), before);
 }
 
+TEST(CliTest, QueryErrorsAreTypedWithOnePosition) {
+  testing::TempDir tmp;
+  std::string db = tmp.Sub("db");
+  RunResult r = RunCli("query --db " + db + " 'MATCH (n RETURN n'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output.rfind("SyntaxError", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find("line 1, column 10"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("line 1, column 10"), r.output.rfind("line 1, column 10")) << r.output;
+  r = RunCli("query --db " + db + " 'RETURN 1/0'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("ArgumentError: division by zero (line 1, column 8)"), std::string::npos) << r.output;
+  r = RunCli("query --db " + db + " 'UNWIND range(1, 3) AS x RETURN x * 2 AS y'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(3 rows)"), std::string::npos) << r.output;
+}
+
 TEST(CliTest, GraphsLifecycleStatsBackupRestore) {
   testing::TempDir tmp;
   std::string db = tmp.Sub("db");
