@@ -103,7 +103,7 @@ Status GraphWriter::Find(storage::LabelId label, storage::PropKeyId key, const V
 }
 
 Result<storage::NodeId> GraphWriter::Upsert(storage::LabelId label, storage::PropKeyId key, const Value& key_value,
-                                            const PropRefs& props, bool* created) {
+                                            const PropRefs& props, bool* created, bool overwrite) {
   storage::NodeId id = 0;
   Status s = Find(label, key, key_value, &id);
   if (s.IsNotFound()) {
@@ -130,6 +130,7 @@ Result<storage::NodeId> GraphWriter::Upsert(storage::LabelId label, storage::Pro
     auto it = std::lower_bound(rec.props.begin(), rec.props.end(), k,
                                [](const auto& p, storage::PropKeyId key_id) { return p.first < key_id; });
     bool present = it != rec.props.end() && it->first == k;
+    if (!overwrite && (present || v->is_null())) continue;
     if (v->is_null() ? !present : (present && it->second.Identical(*v))) continue;
     TG_RETURN_IF_ERROR(txn_.SetNodeProperty(id, k, *v));
     ++counts_.properties_set;
@@ -359,7 +360,8 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
       props.emplace_back(time_key, &v_time);
     }
     bool created = false;
-    auto r = writer.Upsert(tm.Label(n.label), tm.Key(n.key_name), n.key, props, &created);
+    auto r = writer.Upsert(tm.Label(n.label), tm.Key(n.key_name), n.key, props, &created,
+                           /*overwrite=*/subject == 0 || i + 1 == subject);
     if (!r.ok()) return Annotate(r.status(), "writing " + tokens[n.label] + " '" + RenderKey(n.key) + "'");
     ids[i] = r.value();
   }

@@ -87,9 +87,13 @@ class GraphWriter {
   Status Find(storage::LabelId label, storage::PropKeyId key, const Value& value, storage::NodeId* out);
 
   // Upserts by key; `props` may contain nulls (remove). Sets *created.
+  // On an existing node, `overwrite` sets every property; otherwise only
+  // properties the node does not have yet are added (a document's subject
+  // Article is overwritten by its own document; the concept nodes and
+  // related-article stubs it mentions keep what was written first).
   Result<storage::NodeId> Upsert(storage::LabelId label, storage::PropKeyId key, const Value& key_value,
                                  const std::vector<std::pair<storage::PropKeyId, const Value*>>& props,
-                                 bool* created);
+                                 bool* created, bool overwrite = true);
 
   // Creates (from)-[type]->(to); when `merge`, reuses an existing
   // relationship of that type between the two (setting the properties).

@@ -106,3 +106,60 @@ TEST_F(CorpusQueryTest, SignalsOfArticlesNamingAPolicyActor) {
 
 }  // namespace
 }  // namespace trendgraph
+
+namespace trendgraph {
+namespace {
+
+// A document's own Article is overwritten by that document; nodes it merely
+// mentions (concepts, related-article stubs) keep what was written first.
+TEST(IngestOwnershipTest, MentionsDoNotOverwriteWhatAnotherDocumentSaid) {
+  testing::TempDir dir;
+  engine::EngineOptions opts;
+  opts.storage.path = dir.Sub("db");
+  opts.plugin_dir = TRENDGRAPH_PLUGIN_DIR;
+  std::unique_ptr<engine::Engine> eng;
+  ASSERT_OK(engine::Engine::Open(opts, &eng));
+  engine::Session session(*eng);
+  auto news = [](const std::string& url, const std::string& title, const std::string& related) {
+    std::string doc = "---\ncategory: news\ntitle: \"" + title + "\"\nexcerpt: \"x\"\n"
+                      "publishedDateTime: 2024-03-05T00:00:00Z\noriginalUrl: \"" + url + "\"\n"
+                      "webUrl: \"" + url + "\"\ntype: article\n\nprovider:\n  name: Example\n  domain: example.org\n\n"
+                      "topics:\n  - AI\n  - ai chips\n";
+    if (!related.empty())
+      doc += "\nrelated:\n  - title: \"A stub title\"\n    webUrl: \"" + related + "\"\n    type: article\n";
+    return doc + "---\n\n";
+  };
+  auto ingest = [&](const std::string& name, const std::string& content) {
+    Result<engine::IngestReport> r = session.Ingest("default", "news", {{name, content}});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->ok, 1u) << r->documents[0].error;
+  };
+  ingest("a.md", news("https://example.org/a", "The real title of A", ""));
+  ingest("b.md", news("https://example.org/b", "B", "https://example.org/a"));
+
+  class Rows : public query::ResultSink {
+   public:
+    void OnColumns(const std::vector<std::string>&) override {}
+    bool OnRow(const std::vector<Value>& row, query::EntityView&) override {
+      rows.push_back(row[0].is_string() ? row[0].as_string() : row[0].DebugString());
+      return true;
+    }
+    std::vector<std::string> rows;
+  };
+  Rows title;
+  ASSERT_TRUE(session.Execute("default", "MATCH (a:Article {id: 'https://example.org/a'}) RETURN a.title", {}, {}, &title).ok);
+  EXPECT_EQ(title.rows, std::vector<std::string>{"The real title of A"});
+  Rows related;
+  ASSERT_TRUE(session.Execute("default", "MATCH (:Article {id: 'https://example.org/b'})-[:RELATED_TO]->(a) RETURN a.id", {}, {},
+                              &related).ok);
+  EXPECT_EQ(related.rows, std::vector<std::string>{"https://example.org/a"});
+
+  // An edited A still replaces A's own title.
+  ingest("a.md", news("https://example.org/a", "A, edited", ""));
+  Rows edited;
+  ASSERT_TRUE(session.Execute("default", "MATCH (a:Article {id: 'https://example.org/a'}) RETURN a.title", {}, {}, &edited).ok);
+  EXPECT_EQ(edited.rows, std::vector<std::string>{"A, edited"});
+}
+
+}  // namespace
+}  // namespace trendgraph
