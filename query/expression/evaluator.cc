@@ -105,17 +105,25 @@ static void CheckNotDeletedRel(uint64_t id, EvalContext& ctx) {
           "DeletedEntityAccess");
 }
 
+// The id of property key `key`, remembered in *cached_key (when given, -1 =
+// not yet resolved) so that a property access resolves its name once per
+// query. False when no entity in the graph has that key.
+static bool ResolvePropKey(const std::string& key, EvalContext& ctx, int64_t* cached_key, storage::PropKeyId* out) {
+  if (cached_key && *cached_key >= 0) {
+    *out = static_cast<storage::PropKeyId>(*cached_key);
+    return true;
+  }
+  auto k = ctx.tokens->FindPropKey(key);
+  if (!k) return false;
+  *out = *k;
+  if (cached_key) *cached_key = *k;
+  return true;
+}
+
 Value NodeProperty(uint64_t node, const std::string& key, EvalContext& ctx, int64_t* cached_key) {
   CheckNotDeletedNode(node, ctx);
   storage::PropKeyId kid;
-  if (cached_key && *cached_key >= 0) {
-    kid = static_cast<storage::PropKeyId>(*cached_key);
-  } else {
-    auto k = ctx.tokens->FindPropKey(key);
-    if (!k) return Value();
-    kid = *k;
-    if (cached_key) *cached_key = kid;
-  }
+  if (!ResolvePropKey(key, ctx, cached_key, &kid)) return Value();
   Value out;
   ThrowIfError(ctx.reader->GetNodeProperty(node, kid, &out), "reading a node property");
   return out;
@@ -124,14 +132,7 @@ Value NodeProperty(uint64_t node, const std::string& key, EvalContext& ctx, int6
 Value RelProperty(uint64_t rel, const std::string& key, EvalContext& ctx, int64_t* cached_key) {
   CheckNotDeletedRel(rel, ctx);
   storage::PropKeyId kid;
-  if (cached_key && *cached_key >= 0) {
-    kid = static_cast<storage::PropKeyId>(*cached_key);
-  } else {
-    auto k = ctx.tokens->FindPropKey(key);
-    if (!k) return Value();
-    kid = *k;
-    if (cached_key) *cached_key = kid;
-  }
+  if (!ResolvePropKey(key, ctx, cached_key, &kid)) return Value();
   Value out;
   ThrowIfError(ctx.reader->GetRelProperty(rel, kid, &out), "reading a relationship property");
   return out;
