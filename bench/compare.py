@@ -6,7 +6,8 @@ and writes everything as JSON.
 
   compare.py --ours ours.jsonl --kuzu kuzu.jsonl [--http http.jsonl]
              [--ours-dump ours_dump.json --kuzu-dump kuzu_dump.json]
-             [--manifest CSVDIR/manifest.json] [--load load.json] [--out results.json]
+             [--manifest CSVDIR/manifest.json] [--load load.json]
+             [--query-time query.time] [--out results.json]
 
 Exit status 1 when any answer differs (rows vs Kùzu, counts vs ground truth)
 or a query failed: the benchmark fails loudly rather than timing wrong answers.
@@ -54,6 +55,7 @@ def main():
     ap.add_argument("--kuzu-dump")
     ap.add_argument("--manifest")
     ap.add_argument("--load")
+    ap.add_argument("--query-time", help="/usr/bin/time -v output of the in-process query run")
     ap.add_argument("--out")
     a = ap.parse_args()
 
@@ -88,6 +90,14 @@ def main():
         print(f"database size: ours {load['db_bytes'] / 2**20:.1f} MiB, Kùzu {kuzu_final['db_bytes'] / 2**20:.1f} MiB, "
               f"ratio {load['db_bytes'] / kuzu_final['db_bytes']:.2f}")
 
+    query_rss = None
+    if a.query_time:
+        for line in open(a.query_time):
+            if "Maximum resident set size" in line:
+                query_rss = int(line.rsplit(":", 1)[1]) / 1024
+        if query_rss is not None:
+            print(f"peak RSS while querying: {query_rss:.1f} MiB")
+
     if a.ours_dump and a.kuzu_dump:
         od, kd = json.load(open(a.ours_dump)), json.load(open(a.kuzu_dump))
         for q in kd:
@@ -107,7 +117,8 @@ def main():
                 problems.append(f"ground truth: {n} {t} relationships, trendgraph has {rels.get(t)}")
 
     if a.out:
-        json.dump({"queries": table, "load": load, "kuzu": kuzu_final, "ours": ours_final, "problems": problems},
+        json.dump({"queries": table, "load": load, "kuzu": kuzu_final, "ours": ours_final,
+                   "query_peak_rss_mib": query_rss, "problems": problems},
                   open(a.out, "w"), indent=1)
     if problems:
         print("\nANSWERS DIFFER:", file=sys.stderr)

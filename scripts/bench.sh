@@ -11,6 +11,8 @@
 # 4. run the Kùzu peer harness on the same CSVs in the same run
 # 5. print one table (ours, HTTP, Kùzu, ratios), compare answers with Kùzu's
 #    and with the ground truth, write JSON under bench/results/
+# 6. join the newest run of each corpus size into bench/results/scaling.md
+#    and scaling.svg (bench/scaling.py)
 # BENCH_MICRO=1 also runs the Google Benchmark programs in BUILD_DIR/bench.
 set -euo pipefail
 build_dir=${1:-build/release}
@@ -60,7 +62,6 @@ PY
 echo "== queries in-process"
 /usr/bin/time -v -o "$out/query.time" "$here/$build_dir/bench/query_bench" --db "$db" --runs "$runs" \
   --dump "$out/ours_dump.json" > "$out/ours.jsonl" || true
-grep -o '"Maximum resident set size (kbytes): [0-9]*' "$out/query.time" || grep 'Maximum resident' "$out/query.time"
 
 echo "== queries over HTTP"
 "$bin" serve --db "$db" --port 0 --plugin-dir "$plugdir" > "$out/serve.log" 2>&1 &
@@ -82,7 +83,12 @@ node "$peer/kuzu_peer.mjs" --csv "$csv" --db "$data/kuzu$docs" --runs "$runs" --
 echo "== results ($out)"
 python3 "$here/bench/compare.py" --ours "$out/ours.jsonl" --http "$out/http.jsonl" --kuzu "$out/kuzu.jsonl" \
   --ours-dump "$out/ours_dump.json" --kuzu-dump "$out/kuzu_dump.json" --manifest "$csv/manifest.json" \
-  --load "$out/load.json" --out "$out/results.json"
+  --load "$out/load.json" --query-time "$out/query.time" --out "$out/results.json"
+
+# The scaling view over the newest correct run of every corpus size so far.
+python3 "$here/bench/scaling.py" --results "$here/bench/results" \
+  --md "$here/bench/results/scaling.md" --svg "$here/bench/results/scaling.svg" > /dev/null &&
+  echo "scaling table and plot: bench/results/scaling.md, bench/results/scaling.svg"
 
 if [ "${BENCH_MICRO:-0}" = 1 ]; then
   for b in "$here/$build_dir"/bench/*_bench; do
