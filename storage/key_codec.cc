@@ -125,17 +125,6 @@ std::string LabelPrefix(uint32_t g, LabelId label) {
   PutU32BE(&k, label);
   return k;
 }
-std::string TypeKey(uint32_t g, TypeId type, RelId rel) {
-  std::string k = Start(g, Tag::kType, 17);
-  PutU32BE(&k, type);
-  PutU64BE(&k, rel);
-  return k;
-}
-std::string TypePrefix(uint32_t g, TypeId type) {
-  std::string k = Start(g, Tag::kType, 17);
-  PutU32BE(&k, type);
-  return k;
-}
 std::string IndexPrefix(uint32_t g, Tag tag, LabelId label, PropKeyId key) {
   std::string k = Start(g, tag, 32);
   PutU32BE(&k, label);

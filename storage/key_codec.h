@@ -17,7 +17,9 @@
 //          [g]'R' rel:u64                       -> rel record
 //          [g]'A' node:u64 dir:u8 type:u32 other:u64 rel:u64 -> ""  (adjacency)
 //          [g]'L' label:u32 node:u64            -> ""  (label index)
-//          [g]'T' type:u32 rel:u64              -> ""  (type index)
+//          [g]'T'                               (format 1 only: a type index
+//              type:u32 rel:u64 -> ""; format 2 scans the rel records instead,
+//              one key fewer per relationship)
 //          [g]'U' label:u32 key:u32 ordval      -> u64 node (unique index)
 //          [g]'P' label:u32 key:u32 ordval node:u64 -> ""  (property index)
 //          [g]'I' label:u32 key:u32             -> u8 IndexInfo::Kind
@@ -64,8 +66,8 @@
 
 namespace trendgraph::storage::keys {
 
-// Version 1: the layout described above.
-inline constexpr uint32_t kFormatVersion = 1;
+// Version 1: with the 'T' type index. Version 2: without it.
+inline constexpr uint32_t kFormatVersion = 2;
 // The graph id of the meta range.
 inline constexpr uint32_t kMetaGraph = 0;
 
@@ -78,7 +80,7 @@ enum class Tag : char {
   kRel = 'R',
   kAdj = 'A',
   kLabel = 'L',
-  kType = 'T',
+  kType = 'T',  // format 1 only; never reuse
   kUnique = 'U',
   kPropIndex = 'P',
   kIndexDef = 'I',
@@ -167,8 +169,6 @@ inline constexpr size_t kAdjKeySize = 4 + 1 + 8 + 1 + 4 + 8 + 8;
 inline constexpr size_t kAdjNodePrefixSize = 4 + 1 + 8;
 std::string LabelKey(uint32_t g, LabelId label, NodeId node);
 std::string LabelPrefix(uint32_t g, LabelId label);
-std::string TypeKey(uint32_t g, TypeId type, RelId rel);
-std::string TypePrefix(uint32_t g, TypeId type);
 // The prefix "[g]'U' label key" / "[g]'P' label key" of an index.
 std::string IndexPrefix(uint32_t g, Tag tag, LabelId label, PropKeyId key);
 std::string IndexDefKey(uint32_t g, LabelId label, PropKeyId key);

@@ -78,6 +78,42 @@ class IdScanIterator final : public Base {
   uint64_t id_ = 0;
 };
 
+// The relationships of one type: the rel records in id order, filtered by
+// the type at the front of each record (format 2 keeps no type index).
+class RelTypeScanIterator final : public RelIterator {
+ public:
+  template <class Reader>
+  RelTypeScanIterator(Reader* reader, std::string prefix, TypeId type)
+      : scan_(reader, prefix, keys::PrefixSuccessor(prefix), false), type_(type) {
+    Settle();
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    scan_.Next();
+    Settle();
+  }
+  uint64_t id() const override { return id_; }
+  Status status() const override { return scan_.status(); }
+
+ private:
+  void Settle() {
+    for (; scan_.Valid(); scan_.Next()) {
+      std::string_view v(scan_.value().data(), scan_.value().size());
+      uint64_t type = 0;
+      if (scan_.key().size() < 8 || !keys::GetVarint(&v, &type)) break;  // malformed: the scan ends
+      if (type != type_) continue;
+      id_ = keys::TrailingId(std::string_view(scan_.key().data(), scan_.key().size()));
+      valid_ = true;
+      return;
+    }
+    valid_ = false;
+  }
+  BoundedScan scan_;
+  TypeId type_;
+  bool valid_ = false;
+  uint64_t id_ = 0;
+};
+
 // An iterator that is empty with a fixed status (bad arguments).
 template <class Base>
 class StatusIterator final : public Base {
@@ -251,7 +287,7 @@ class ReaderImpl : public Interface {
   }
   std::unique_ptr<RelIterator> ScanRels() override { return PrefixIds<RelIterator>(keys::RelPrefix(g_)); }
   std::unique_ptr<RelIterator> ScanRelType(TypeId type) override {
-    return PrefixIds<RelIterator>(keys::TypePrefix(g_, type));
+    return std::make_unique<RelTypeScanIterator>(self(), keys::RelPrefix(g_), type);
   }
 
   std::unique_ptr<AdjacencyIterator> Adjacency(NodeId node, Direction dir, std::optional<TypeId> type) override {

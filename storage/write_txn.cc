@@ -389,7 +389,6 @@ Result<RelId> WriteTxnImpl::CreateRel(TypeId type, NodeId start, NodeId end, Pro
   batch_.Put(keys::RelKey(g_, id), v);
   batch_.Put(keys::AdjKey(g_, start, Direction::kOut, type, end, id), rocksdb::Slice());
   batch_.Put(keys::AdjKey(g_, end, Direction::kIn, type, start, id), rocksdb::Slice());
-  batch_.Put(keys::TypeKey(g_, type, id), rocksdb::Slice());
   AddTypeCount(type, 1);
   return id;
 }
@@ -421,7 +420,6 @@ Status WriteTxnImpl::DeleteRelInternal(RelId id, const RelRecord& rec) {
   batch_.Delete(keys::RelKey(g_, id));
   batch_.Delete(keys::AdjKey(g_, rec.start, Direction::kOut, rec.type, rec.end, id));
   batch_.Delete(keys::AdjKey(g_, rec.end, Direction::kIn, rec.type, rec.start, id));
-  batch_.Delete(keys::TypeKey(g_, rec.type, id));
   --counters_.rels;
   AddTypeCount(rec.type, -1);
   return Status::OK();
