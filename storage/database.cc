@@ -357,6 +357,7 @@ DatabaseStats DatabaseImpl::Stats() const {
   if (db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &v)) s.memtable_bytes = v;
   if (db_->GetIntProperty("rocksdb.block-cache-usage", &v)) s.block_cache_usage_bytes = v;
   if (db_->GetIntProperty("rocksdb.estimate-num-keys", &v)) s.estimated_keys = v;
+  AddReadCacheStats(&s);
   return s;
 }
 

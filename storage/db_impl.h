@@ -17,6 +17,7 @@
 
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
+#include "storage/read_cache.h"
 
 namespace trendgraph::storage::internal {
 
@@ -126,6 +127,10 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // refuses commits.
   void MarkDropped();
 
+  // The read cache of the current epoch (null until a snapshot asks for it,
+  // or when disabled); for statistics.
+  ReadCacheStats CacheStats() const;
+
  private:
   const TokenTable& Table(keys::TokenKind kind) const { return tokens_[static_cast<int>(kind)]; }
   Status CreateIndex(std::string_view label, std::string_view key, IndexInfo::Kind kind);
@@ -140,9 +145,13 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   TokenTable tokens_[3];
   std::vector<IndexInfo> indexes_;
 
-  // Guards counters_ and orders commits against snapshot creation.
+  // Guards counters_ and cache_ and orders commits against snapshot creation.
   mutable std::mutex publish_mu_;
   std::shared_ptr<const Counters> counters_;
+  // The read cache of the committed state counters_ describes; every change
+  // of the graph's data or schema resets it (a new epoch), and NewSnapshot
+  // creates it on first use, so commits that no reader sees allocate nothing.
+  std::shared_ptr<ReadCache> cache_;
 
   std::unordered_set<NodeId> deleted_nodes_;
   UniqueCache unique_cache_;
@@ -177,6 +186,14 @@ class DatabaseImpl final : public Database {
   rocksdb::Status Write(rocksdb::WriteBatch* batch);
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
+  // Read cache statistics: a destroyed snapshot adds its lookups; Stats()
+  // adds these and the current caches' bytes (defined in graph.cc).
+  void CountReadCache(uint64_t hits, uint64_t misses) {
+    read_cache_hits_.fetch_add(hits, std::memory_order_relaxed);
+    read_cache_misses_.fetch_add(misses, std::memory_order_relaxed);
+  }
+  void AddReadCacheStats(DatabaseStats* s) const;
+
  private:
   // Creates the catalogue entry and graph object; catalogue_mu_ held.
   Status CreateGraphLocked(std::string_view name);
@@ -186,6 +203,8 @@ class DatabaseImpl final : public Database {
   int lock_fd_;
   rocksdb::WriteOptions write_options_;
   std::atomic<bool> write_failed_{false};
+  std::atomic<uint64_t> read_cache_hits_{0};
+  std::atomic<uint64_t> read_cache_misses_{0};
 
   mutable std::mutex catalogue_mu_;
   std::map<std::string, std::shared_ptr<GraphImpl>, std::less<>> graphs_;

@@ -8,11 +8,79 @@ namespace trendgraph::storage::internal {
 
 namespace {
 
+// Adjacency entries of one node from the read cache: a range of an immutable
+// array the cache owns (valid while the snapshot lives).
+class CachedAdjacencyIterator final : public AdjacencyIterator {
+ public:
+  CachedAdjacencyIterator(const AdjEntry* begin, const AdjEntry* end) : cur_(begin), end_(end) {}
+  bool Valid() const override { return cur_ != end_; }
+  void Next() override { ++cur_; }
+  const AdjEntry& entry() const override { return *cur_; }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  const AdjEntry* cur_;
+  const AdjEntry* end_;
+};
+
+// Node ids of a cached label scan.
+class CachedIdIterator final : public NodeIterator {
+ public:
+  CachedIdIterator(const NodeId* begin, const NodeId* end) : cur_(begin), end_(end) {}
+  bool Valid() const override { return cur_ != end_; }
+  void Next() override { ++cur_; }
+  NodeId id() const override { return *cur_; }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  const NodeId* cur_;
+  const NodeId* end_;
+};
+
+// A label scan over RocksDB that remembers the ids it passes and, once it
+// has reached the end without error, puts them in the read cache: the first
+// scan of a label in an epoch costs no more than without a cache, and a scan
+// abandoned early (LIMIT) caches nothing.
+class FillingLabelIterator final : public NodeIterator {
+ public:
+  FillingLabelIterator(std::unique_ptr<NodeIterator> scan, ReadCache* cache, LabelId label)
+      : scan_(std::move(scan)), cache_(cache), label_(label) {
+    Settle();
+  }
+  bool Valid() const override { return scan_->Valid(); }
+  void Next() override {
+    scan_->Next();
+    Settle();
+  }
+  NodeId id() const override { return scan_->id(); }
+  Status status() const override { return scan_->status(); }
+
+ private:
+  void Settle() {
+    if (cache_ == nullptr) return;
+    if (scan_->Valid()) {
+      ids_.push_back(scan_->id());
+      return;
+    }
+    if (scan_->status().ok()) (void)cache_->InsertLabel(label_, ids_);
+    cache_ = nullptr;
+    ids_ = {};
+  }
+  std::unique_ptr<NodeIterator> scan_;
+  ReadCache* cache_;  // null once done
+  LabelId label_;
+  std::vector<NodeId> ids_;
+};
+
 class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
  public:
   SnapshotImpl(std::shared_ptr<GraphImpl> graph, const rocksdb::Snapshot* snap,
-               std::shared_ptr<const Counters> counters)
-      : ReaderImpl(std::move(graph)), db_(graph_->rdb()), snap_(snap), counters_(std::move(counters)) {
+               std::shared_ptr<const Counters> counters, std::shared_ptr<ReadCache> cache)
+      : ReaderImpl(std::move(graph)),
+        db_(graph_->rdb()),
+        snap_(snap),
+        counters_(std::move(counters)),
+        cache_(std::move(cache)) {
     indexes_ = graph_->Indexes();
     ro_.snapshot = snap_;
     adj_pool_ = std::make_unique<AdjIteratorPool>(ro_);
@@ -20,42 +88,63 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   ~SnapshotImpl() override {
     adj_pool_.reset();  // iterators go before the snapshot they read
     db_->ReleaseSnapshot(snap_);
+    if (hits_ + misses_ > 0) graph_->db()->CountReadCache(hits_, misses_);
   }
 
   std::unique_ptr<AdjacencyIterator> Adjacency(NodeId node, Direction dir, std::optional<TypeId> type) override {
-    std::string prefix = type ? keys::AdjTypePrefix(g_, node, dir, *type) : keys::AdjPrefix(g_, node, dir);
-    std::unique_ptr<rocksdb::Iterator> it = adj_pool_->Take();
-    if (it == nullptr) it.reset(RawIterator(adj_pool_->read_options()));
-    return std::make_unique<PooledAdjacencyIterator>(adj_pool_.get(), std::move(it), std::move(prefix));
+    if (const CachedAdjacency* list = CachedAdjacencyOf(node, dir)) {
+      auto [begin, end] = TypeRange(*list, type);
+      return std::make_unique<CachedAdjacencyIterator>(begin, end);
+    }
+    return RocksAdjacency(node, dir, type);
   }
-  // Node reads go through a one-record cache: queries read several
-  // properties (or labels, then properties) of one node in a row, and the
-  // snapshot never changes, so the record fetched last is still exact.
+  uint64_t Degree(NodeId node, Direction dir, std::optional<TypeId> type) override {
+    if (const CachedAdjacency* list = CachedAdjacencyOf(node, dir)) {
+      auto [begin, end] = TypeRange(*list, type);
+      return static_cast<uint64_t>(end - begin);
+    }
+    uint64_t n = 0;
+    for (auto it = RocksAdjacency(node, dir, type); it->Valid(); it->Next()) ++n;
+    return n;
+  }
+
+  std::unique_ptr<NodeIterator> ScanLabel(LabelId label) override {
+    if (cache_ == nullptr) return ReaderImpl::ScanLabel(label);
+    if (const CachedIds* ids = cache_->FindLabel(label)) {
+      ++hits_;
+      return std::make_unique<CachedIdIterator>(ids->ids, ids->ids + ids->count);
+    }
+    ++misses_;
+    if (cache_->full()) return ReaderImpl::ScanLabel(label);
+    return std::make_unique<FillingLabelIterator>(ReaderImpl::ScanLabel(label), cache_.get(), label);
+  }
+
   Status GetNode(NodeId id, NodeRecord* out) override {
-    TG_RETURN_IF_ERROR(LoadNode(id));
+    std::string_view bytes;
+    TG_RETURN_IF_ERROR(NodeBytes(id, &bytes));
     out->id = id;
-    if (!keys::DecodeNodeRecord(node_bytes_, out))
+    if (!keys::DecodeNodeRecord(bytes, out))
       return Status::Corruption("node record " + std::to_string(id) + " is malformed");
     return Status::OK();
   }
   Status GetNodeLabels(NodeId id, std::vector<LabelId>* out) override {
-    TG_RETURN_IF_ERROR(LoadNode(id));
-    if (!keys::DecodeNodeLabels(node_bytes_, out, nullptr))
+    std::string_view bytes;
+    TG_RETURN_IF_ERROR(NodeBytes(id, &bytes));
+    if (!keys::DecodeNodeLabels(bytes, out, nullptr))
       return Status::Corruption("node record " + std::to_string(id) + " is malformed");
     return Status::OK();
   }
   Status GetNodeProperty(NodeId id, PropKeyId key, Value* out) override {
-    TG_RETURN_IF_ERROR(LoadNode(id));
+    std::string_view bytes;
+    TG_RETURN_IF_ERROR(NodeBytes(id, &bytes));
     std::string_view props;
-    if (!keys::NodePropertyBytes(node_bytes_, &props) || !keys::FindProperty(props, key, out))
+    if (!keys::NodePropertyBytes(bytes, &props) || !keys::FindProperty(props, key, out))
       return Status::Corruption("node record " + std::to_string(id) + " is malformed");
     return Status::OK();
   }
-
-  uint64_t Degree(NodeId node, Direction dir, std::optional<TypeId> type) override {
-    uint64_t n = 0;
-    for (auto it = Adjacency(node, dir, type); it->Valid(); it->Next()) ++n;
-    return n;
+  bool NodeExists(NodeId id) override {
+    std::string_view bytes;
+    return NodeBytes(id, &bytes).ok();
   }
 
   rocksdb::Status RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
@@ -69,19 +158,6 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   }
   const std::vector<IndexInfo>& CurrentIndexes() const { return indexes_; }
 
-  Status LoadNode(NodeId id) {
-    if (node_cached_ && node_id_ == id) return Status::OK();
-    node_cached_ = false;
-    rocksdb::PinnableSlice v;
-    rocksdb::Status s = RawGet(keys::NodeKey(g_, id), &v);
-    if (s.IsNotFound()) return Status::NotFound("node " + std::to_string(id) + " does not exist");
-    if (!s.ok()) return FromRocks(s, "read node");
-    node_bytes_.assign(v.data(), v.size());
-    node_id_ = id;
-    node_cached_ = true;
-    return Status::OK();
-  }
-
   uint64_t NodeCount() override { return counters_->nodes; }
   uint64_t RelCount() override { return counters_->rels; }
   uint64_t NodeCountByLabel(LabelId label) override {
@@ -94,16 +170,108 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   }
 
  private:
+  // The record of node `id`: from the read cache, else from RocksDB (then
+  // cached). When the cache is off or full, the record read last is kept
+  // here: queries read several properties (or labels, then properties) of
+  // one node in a row, and the snapshot never changes, so it is still exact.
+  Status NodeBytes(NodeId id, std::string_view* out) {
+    if (cache_ != nullptr) {
+      if (const CachedNode* e = cache_->FindNode(id)) {
+        ++hits_;
+        if (!e->exists) return NodeNotFound(id);
+        *out = e->bytes();
+        return Status::OK();
+      }
+      ++misses_;
+    }
+    if (node_cached_ && node_id_ == id) {
+      *out = node_bytes_;
+      return Status::OK();
+    }
+    rocksdb::PinnableSlice v;
+    rocksdb::Status s = RawGet(keys::NodeKey(g_, id), &v);
+    if (s.IsNotFound()) {
+      if (cache_ != nullptr) (void)cache_->InsertNode(id, false, {});
+      return NodeNotFound(id);
+    }
+    if (!s.ok()) return FromRocks(s, "read node");
+    if (cache_ != nullptr) {
+      if (const CachedNode* e = cache_->InsertNode(id, true, std::string_view(v.data(), v.size()))) {
+        *out = e->bytes();
+        return Status::OK();
+      }
+    }
+    node_bytes_.assign(v.data(), v.size());
+    node_id_ = id;
+    node_cached_ = true;
+    *out = node_bytes_;
+    return Status::OK();
+  }
+  static Status NodeNotFound(NodeId id) { return Status::NotFound("node " + std::to_string(id) + " does not exist"); }
+
+  // A prefix scan of RocksDB over a pooled iterator.
+  std::unique_ptr<AdjacencyIterator> RocksAdjacency(NodeId node, Direction dir, std::optional<TypeId> type) {
+    std::string prefix = type ? keys::AdjTypePrefix(g_, node, dir, *type) : keys::AdjPrefix(g_, node, dir);
+    std::unique_ptr<rocksdb::Iterator> it = adj_pool_->Take();
+    if (it == nullptr) it.reset(RawIterator(adj_pool_->read_options()));
+    return std::make_unique<PooledAdjacencyIterator>(adj_pool_.get(), std::move(it), std::move(prefix));
+  }
+
+  // The whole adjacency of (node, dir) from the read cache, filled from
+  // RocksDB on a miss; null when there is no cache, it is full, or the scan
+  // failed (the caller then scans RocksDB itself and reports any error).
+  const CachedAdjacency* CachedAdjacencyOf(NodeId node, Direction dir) {
+    if (cache_ == nullptr) return nullptr;
+    if (const CachedAdjacency* list = cache_->FindAdjacency(node, dir)) {
+      ++hits_;
+      return list;
+    }
+    ++misses_;
+    if (cache_->full()) return nullptr;
+    // All types at once even when one is asked for: the next expansion of
+    // this node (another type, a Degree) is then a hit.
+    const std::string prefix = keys::AdjPrefix(g_, node, dir);
+    std::unique_ptr<rocksdb::Iterator> it = adj_pool_->Take();
+    if (it == nullptr) it.reset(RawIterator(adj_pool_->read_options()));
+    adj_scratch_.clear();
+    AdjEntry e;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (!keys::ParseAdjKey(std::string_view(it->key().data(), it->key().size()), &e)) break;
+      adj_scratch_.push_back(e);
+    }
+    bool ok = it->status().ok();
+    adj_pool_->Return(std::move(it));
+    if (!ok) return nullptr;
+    return cache_->InsertAdjacency(node, dir, adj_scratch_);
+  }
+  // The entries of `type` (all when none): a contiguous run, as the list is
+  // sorted by type first.
+  static std::pair<const AdjEntry*, const AdjEntry*> TypeRange(const CachedAdjacency& list,
+                                                               std::optional<TypeId> type) {
+    if (!type) return {list.begin(), list.end()};
+    const AdjEntry* lo = std::lower_bound(list.begin(), list.end(), *type,
+                                          [](const AdjEntry& a, TypeId t) { return a.type < t; });
+    const AdjEntry* hi = std::upper_bound(lo, list.end(), *type,
+                                          [](TypeId t, const AdjEntry& a) { return t < a.type; });
+    return {lo, hi};
+  }
+
   rocksdb::DB* const db_;
   const rocksdb::Snapshot* const snap_;
   std::shared_ptr<const Counters> counters_;
+  // The read cache of this snapshot's epoch; null when disabled.
+  std::shared_ptr<ReadCache> cache_;
   std::vector<IndexInfo> indexes_;
   rocksdb::ReadOptions ro_;
   std::unique_ptr<AdjIteratorPool> adj_pool_;  // after ro_: built from it
-  // The record LoadNode read last.
+  std::vector<AdjEntry> adj_scratch_;          // reused by adjacency fills
+  // The record NodeBytes read last, when it could not go into the cache.
   bool node_cached_ = false;
   NodeId node_id_ = 0;
   std::string node_bytes_;
+  // Cache lookups, added to the database's statistics on destruction.
+  uint64_t hits_ = 0;
+  uint64_t misses_ = 0;
 };
 
 uint64_t ReadU64(const rocksdb::Slice& v) { return v.size() == 8 ? keys::GetU64BE(v.data()) : 0; }
@@ -171,7 +339,26 @@ Status GraphImpl::Load() {
 
 std::unique_ptr<Snapshot> GraphImpl::NewSnapshot() {
   std::lock_guard lock(publish_mu_);
-  return std::make_unique<SnapshotImpl>(shared_from_this(), rdb()->GetSnapshot(), counters_);
+  size_t budget = db_->options().read_cache_bytes;
+  if (cache_ == nullptr && budget > 0 && !dropped())
+    cache_ = std::make_shared<ReadCache>(counters_->next_node, TokenCount(keys::TokenKind::kLabel), budget);
+  return std::make_unique<SnapshotImpl>(shared_from_this(), rdb()->GetSnapshot(), counters_, cache_);
+}
+
+ReadCacheStats GraphImpl::CacheStats() const {
+  std::shared_ptr<ReadCache> cache;
+  {
+    std::lock_guard lock(publish_mu_);
+    cache = cache_;
+  }
+  return cache == nullptr ? ReadCacheStats() : cache->Stats();
+}
+
+void DatabaseImpl::AddReadCacheStats(DatabaseStats* s) const {
+  s->read_cache_hits = read_cache_hits_.load(std::memory_order_relaxed);
+  s->read_cache_misses = read_cache_misses_.load(std::memory_order_relaxed);
+  std::lock_guard lock(catalogue_mu_);
+  for (const auto& [name, g] : graphs_) s->read_cache_bytes += g->CacheStats().bytes;
 }
 
 std::unique_ptr<WriteTxn> GraphImpl::BeginWrite() { return std::make_unique<WriteTxnImpl>(shared_from_this()); }
@@ -209,6 +396,10 @@ Status GraphImpl::CommitBatch(rocksdb::WriteBatch* batch, Publish publish) {
   std::lock_guard lock(publish_mu_);
   if (dropped()) return Status::NotFound("graph '" + name_ + "' has been dropped");
   rocksdb::Status s = db_->Write(batch);
+  // A new epoch, even after a failed write: RocksDB may have logged the
+  // batch before failing (and replays it on reopen); a cache costs nothing
+  // until the next snapshot fills it.
+  cache_.reset();
   if (!s.ok()) return FromRocks(s, "commit to graph '" + name_ + "'");
   counters_ = std::move(publish.counters);
   bool any_tokens = false;
@@ -230,6 +421,7 @@ void GraphImpl::MarkDropped() {
   std::lock_guard lock(publish_mu_);
   dropped_.store(true, std::memory_order_release);
   counters_ = std::make_shared<Counters>();
+  cache_.reset();  // NewSnapshot creates none for a dropped graph
   std::unique_lock meta(meta_mu_);
   for (TokenTable& t : tokens_) t = TokenTable();
   deleted_nodes_.clear();

@@ -59,6 +59,13 @@ struct Options {
   size_t block_cache_bytes = 256ull << 20;
   // Total write buffer (memtable) budget in bytes. Default 128 MiB.
   size_t write_buffer_bytes = 128ull << 20;
+  // Budget in bytes of each graph's in-memory read cache (node records,
+  // adjacency lists, label scans shared by all snapshots of one committed
+  // state; see docs/storage.md, "Read cache"). A commit starts a new, empty cache;
+  // snapshots of an older state keep theirs until they are destroyed, so
+  // with long-lived old snapshots several budgets can be live at once.
+  // 0 disables the cache. Default 512 MiB.
+  size_t read_cache_bytes = 512ull << 20;
 };
 
 struct NodeRecord {
@@ -263,6 +270,12 @@ struct DatabaseStats {
   uint64_t memtable_bytes = 0;
   uint64_t block_cache_usage_bytes = 0;
   uint64_t estimated_keys = 0;
+  // Read cache (Options::read_cache_bytes): bytes held by the current
+  // caches of all graphs, and lookups answered from / missing a cache since
+  // the database was opened (counted when a snapshot is destroyed).
+  uint64_t read_cache_bytes = 0;
+  uint64_t read_cache_hits = 0;
+  uint64_t read_cache_misses = 0;
 };
 
 class Database {

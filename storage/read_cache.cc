@@ -1,0 +1,147 @@
+#include "storage/read_cache.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace trendgraph::storage::internal {
+
+namespace {
+
+// Arena blocks: big enough that a block allocation per thousands of entries
+// is noise, small enough that an epoch holding a handful of entries (one per
+// ingested document during an ingest) does not pin much memory.
+constexpr size_t kBlockBytes = 256 << 10;
+// Larger requests (the adjacency of a hub node, a label scan) get their own
+// block, so they do not waste the rest of the current one.
+constexpr size_t kLargeBytes = kBlockBytes / 4;
+// Every entry type holds 8-byte fields at most.
+constexpr size_t kAlign = 8;
+
+size_t RoundUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+}  // namespace
+
+ReadCache::ReadCache(uint64_t node_capacity, uint32_t label_capacity, size_t budget_bytes)
+    : node_capacity_(node_capacity), label_capacity_(label_capacity), budget_(budget_bytes) {}
+
+ReadCache::~ReadCache() {
+  std::free(nodes_.load());
+  std::free(adj_[0].load());
+  std::free(adj_[1].load());
+  std::free(labels_.load());
+  for (char* b : blocks_) std::free(b);
+}
+
+bool ReadCache::Reserve(size_t n) {
+  size_t used = used_.load(std::memory_order_relaxed);
+  do {
+    if (used + n > budget_) {
+      full_.store(true, std::memory_order_relaxed);
+      return false;
+    }
+  } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_relaxed));
+  return true;
+}
+
+void* ReadCache::Allocate(size_t n) {
+  n = RoundUp(n);
+  std::lock_guard lock(mu_);
+  if (n >= kLargeBytes) {
+    if (!Reserve(n)) return nullptr;
+    char* b = static_cast<char*>(std::malloc(n));
+    if (b == nullptr) return nullptr;
+    blocks_.push_back(b);
+    return b;
+  }
+  if (n > cur_left_) {
+    // A whole block is counted when taken: the budget bounds real memory.
+    if (!Reserve(kBlockBytes)) return nullptr;
+    char* b = static_cast<char*>(std::malloc(kBlockBytes));
+    if (b == nullptr) return nullptr;
+    blocks_.push_back(b);
+    cur_ = b;
+    cur_left_ = kBlockBytes;
+  }
+  void* p = cur_;
+  cur_ += n;
+  cur_left_ -= n;
+  return p;
+}
+
+template <class T>
+const T** ReadCache::EnsureSlots(Slots<T>& slots, uint64_t capacity) {
+  const T** array = slots.load(std::memory_order_acquire);
+  if (array != nullptr) return array;
+  std::lock_guard lock(mu_);
+  array = slots.load(std::memory_order_acquire);
+  if (array != nullptr) return array;
+  size_t bytes = capacity * sizeof(const T*);
+  if (!Reserve(bytes)) return nullptr;
+  // calloc: large zeroed allocations come straight from mmap, so pages of
+  // ids never cached are never touched.
+  array = static_cast<const T**>(std::calloc(capacity, sizeof(const T*)));
+  if (array == nullptr) return nullptr;
+  slots.store(array, std::memory_order_release);
+  return array;
+}
+
+template <class T>
+const T* ReadCache::Publish(const T** array, uint64_t id, const T* entry) {
+  const T* expected = nullptr;
+  if (std::atomic_ref<const T*>(array[id]).compare_exchange_strong(expected, entry, std::memory_order_acq_rel))
+    return entry;
+  return expected;  // a concurrent insert won; ours stays unused in the arena
+}
+
+const CachedNode* ReadCache::InsertNode(NodeId id, bool exists, std::string_view bytes) {
+  if (id >= node_capacity_) return nullptr;
+  const CachedNode** array = EnsureSlots(nodes_, node_capacity_);
+  if (array == nullptr) return nullptr;
+  static_assert(alignof(CachedNode) <= kAlign);
+  char* p = static_cast<char*>(Allocate(sizeof(CachedNode) + bytes.size()));
+  if (p == nullptr) return nullptr;
+  char* data = p + sizeof(CachedNode);
+  if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
+  auto* entry = new (p) CachedNode{data, static_cast<uint32_t>(bytes.size()), exists};
+  entries_.fetch_add(1, std::memory_order_relaxed);
+  return Publish(array, id, static_cast<const CachedNode*>(entry));
+}
+
+const CachedAdjacency* ReadCache::InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries) {
+  if (id >= node_capacity_) return nullptr;
+  const CachedAdjacency** array = EnsureSlots(adj_[static_cast<int>(dir)], node_capacity_);
+  if (array == nullptr) return nullptr;
+  static_assert(sizeof(CachedAdjacency) % alignof(AdjEntry) == 0 && alignof(AdjEntry) <= kAlign);
+  char* p = static_cast<char*>(Allocate(sizeof(CachedAdjacency) + entries.size() * sizeof(AdjEntry)));
+  if (p == nullptr) return nullptr;
+  auto* data = reinterpret_cast<AdjEntry*>(p + sizeof(CachedAdjacency));
+  std::uninitialized_copy(entries.begin(), entries.end(), data);
+  auto* entry = new (p) CachedAdjacency{entries.size(), data};
+  entries_.fetch_add(1, std::memory_order_relaxed);
+  return Publish(array, id, static_cast<const CachedAdjacency*>(entry));
+}
+
+const CachedIds* ReadCache::InsertLabel(LabelId label, const std::vector<NodeId>& ids) {
+  if (label >= label_capacity_) return nullptr;
+  const CachedIds** array = EnsureSlots(labels_, label_capacity_);
+  if (array == nullptr) return nullptr;
+  static_assert(sizeof(CachedIds) % alignof(NodeId) == 0 && alignof(NodeId) <= kAlign);
+  char* p = static_cast<char*>(Allocate(sizeof(CachedIds) + ids.size() * sizeof(NodeId)));
+  if (p == nullptr) return nullptr;
+  auto* data = reinterpret_cast<NodeId*>(p + sizeof(CachedIds));
+  if (!ids.empty()) std::memcpy(data, ids.data(), ids.size() * sizeof(NodeId));
+  auto* entry = new (p) CachedIds{ids.size(), data};
+  entries_.fetch_add(1, std::memory_order_relaxed);
+  return Publish(array, label, static_cast<const CachedIds*>(entry));
+}
+
+ReadCacheStats ReadCache::Stats() const {
+  ReadCacheStats s;
+  s.bytes = used_.load(std::memory_order_relaxed);
+  s.entries = entries_.load(std::memory_order_relaxed);
+  s.full = full_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace trendgraph::storage::internal

@@ -1,0 +1,141 @@
+// Internal: the shared in-memory read cache of one graph at one epoch.
+//
+// An epoch is the state of a graph between two commits. Every Snapshot of
+// that state shares one ReadCache (GraphImpl hands it out with the RocksDB
+// snapshot, under the lock that orders commits); a commit, index change or
+// drop starts a new epoch with a new, empty cache. An entry therefore never
+// goes stale: a snapshot only reads and fills the cache of exactly its own
+// state, and old snapshots keep their old cache alive until they die. There
+// is no per-entry invalidation and no eviction.
+//
+// Contents, filled lazily by snapshots on a miss (they read RocksDB as
+// before, then insert):
+//   - node record bytes by node id (or "no such node");
+//   - the adjacency of (node, direction): every entry in key order
+//     (type, other, rel), in one contiguous array;
+//   - the node ids of a label, in id order.
+//
+// Node ids are dense (below Counters::next_node of the epoch), so node-keyed
+// entries live in arrays indexed by id, allocated zeroed on first insert
+// (calloc: untouched pages cost nothing), holding atomic pointers to
+// immutable entries in an arena. Lookups are lock-free loads; an insert
+// copies into the arena and publishes with a compare-exchange (a loser's copy
+// stays in the arena, unused, until the epoch dies). Inserting stops once the
+// entries and arrays reach the byte budget.
+//
+// Thread-safe: any number of threads read and insert concurrently. Entries
+// returned stay valid, unchanged, as long as the ReadCache lives.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "storage/graph_store.h"
+
+namespace trendgraph::storage::internal {
+
+// A cached node record. `exists` false: the node does not exist in this epoch.
+struct CachedNode {
+  const char* data = nullptr;
+  uint32_t size = 0;
+  bool exists = false;
+  std::string_view bytes() const { return {data, size}; }
+};
+
+// A cached adjacency list: `count` entries sorted by (type, other, rel).
+struct CachedAdjacency {
+  size_t count = 0;
+  const AdjEntry* entries = nullptr;
+  const AdjEntry* begin() const { return entries; }
+  const AdjEntry* end() const { return entries + count; }
+};
+
+// A cached label scan: `count` node ids in increasing order.
+struct CachedIds {
+  size_t count = 0;
+  const NodeId* ids = nullptr;
+};
+
+// Counters of one cache; a consistent-enough copy (relaxed loads).
+struct ReadCacheStats {
+  uint64_t bytes = 0;    // arena + arrays, as counted against the budget
+  uint64_t entries = 0;  // entries published
+  bool full = false;     // an insert was refused for lack of budget
+};
+
+class ReadCache {
+ public:
+  // node_capacity: node ids of this epoch are below it (Counters::next_node);
+  // label_capacity: label ids below it are cacheable. budget_bytes > 0.
+  ReadCache(uint64_t node_capacity, uint32_t label_capacity, size_t budget_bytes);
+  ~ReadCache();
+  ReadCache(const ReadCache&) = delete;
+  ReadCache& operator=(const ReadCache&) = delete;
+
+  // Lookups: null on a miss (never cached, out of range).
+  const CachedNode* FindNode(NodeId id) const { return Load(nodes_, id, node_capacity_); }
+  const CachedAdjacency* FindAdjacency(NodeId id, Direction dir) const {
+    return Load(adj_[static_cast<int>(dir)], id, node_capacity_);
+  }
+  const CachedIds* FindLabel(LabelId label) const { return Load(labels_, label, label_capacity_); }
+
+  // Inserts: return the published entry (this one, or the one a concurrent
+  // insert published first), or null when the id is out of range or the
+  // budget is exhausted. The inputs are copied.
+  const CachedNode* InsertNode(NodeId id, bool exists, std::string_view bytes);
+  const CachedAdjacency* InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries);
+  const CachedIds* InsertLabel(LabelId label, const std::vector<NodeId>& ids);
+
+  ReadCacheStats Stats() const;
+  // An insert has been refused for lack of budget: callers stop doing extra
+  // work (whole adjacency lists, whole label scans) only to fill the cache.
+  bool full() const { return full_.load(std::memory_order_relaxed); }
+
+ private:
+  // A zeroed array of entry pointers (calloc'd, so plain pointers accessed
+  // through std::atomic_ref), published once allocated.
+  template <class T>
+  using Slots = std::atomic<const T**>;
+
+  template <class T>
+  static const T* Load(const Slots<T>& slots, uint64_t id, uint64_t capacity) {
+    if (id >= capacity) return nullptr;
+    const T** array = slots.load(std::memory_order_acquire);
+    return array == nullptr ? nullptr : std::atomic_ref<const T*>(array[id]).load(std::memory_order_acquire);
+  }
+  // The array behind `slots`, allocated on first use; null over budget.
+  template <class T>
+  const T** EnsureSlots(Slots<T>& slots, uint64_t capacity);
+  // Publishes `entry` at array[id] unless another is there; returns the winner.
+  template <class T>
+  static const T* Publish(const T** array, uint64_t id, const T* entry);
+
+  // Reserves `n` bytes of budget; false (nothing reserved) when over budget.
+  bool Reserve(size_t n);
+  // `n` bytes from the arena, aligned for any entry type; budget reserved.
+  void* Allocate(size_t n);
+
+  const uint64_t node_capacity_;
+  const uint32_t label_capacity_;
+  const size_t budget_;
+  std::atomic<size_t> used_{0};
+  std::atomic<uint64_t> entries_{0};
+  std::atomic<bool> full_{false};
+
+  Slots<CachedNode> nodes_{nullptr};
+  Slots<CachedAdjacency> adj_[2] = {nullptr, nullptr};
+  Slots<CachedIds> labels_{nullptr};
+
+  // Guards the arena and the lazy array allocation (misses only: each one
+  // has just paid a RocksDB read, so one uncontended lock is noise).
+  std::mutex mu_;
+  std::vector<char*> blocks_;  // arena blocks and large single allocations
+  char* cur_ = nullptr;
+  size_t cur_left_ = 0;
+};
+
+}  // namespace trendgraph::storage::internal

@@ -1,0 +1,454 @@
+// The per-epoch read cache of snapshots (storage/read_cache.h): whatever a
+// snapshot answers from the cache must be exactly what RocksDB holds for the
+// snapshot's own state, across commits, index changes, drops, failed commits
+// and concurrent readers.
+#include "storage/read_cache.h"
+
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <sstream>
+#include <thread>
+
+#include "storage/graph_store.h"
+#include "storage/test_hooks.h"
+#include "test_util.h"
+
+namespace trendgraph::storage {
+namespace {
+
+using trendgraph::testing::TempDir;
+
+// The token names of a graph at one time (tokens only grow: an older
+// snapshot is read with the names it knew).
+struct Vocabulary {
+  std::vector<std::string> labels, types, keys;
+};
+Vocabulary VocabularyOf(Graph& g) { return {g.Labels(), g.Types(), g.PropKeys()}; }
+
+// Everything the cache can answer, read through `r`: per node id below
+// `max_id` its record, labels, each property, existence, adjacency (all
+// types, and each type) and degrees; per label its scan.
+std::string ReadAll(Graph& g, GraphReader& r, NodeId max_id, const Vocabulary& vocab) {
+  std::ostringstream out;
+  const auto& labels = vocab.labels;
+  const auto& types = vocab.types;
+  const auto& keys = vocab.keys;
+  for (NodeId id = 0; id < max_id; ++id) {
+    out << "node " << id << " exists=" << r.NodeExists(id);
+    NodeRecord rec;
+    Status s = r.GetNode(id, &rec);
+    if (!s.ok()) {
+      out << " " << (s.IsNotFound() ? "NotFound" : s.ToString()) << "\n";
+      std::vector<LabelId> ls;
+      out << " labels:" << (r.GetNodeLabels(id, &ls).IsNotFound() ? "NotFound" : "?");
+      Value v;
+      out << " prop:" << (r.GetNodeProperty(id, 0, &v).IsNotFound() ? "NotFound" : "?") << "\n";
+    } else {
+      for (LabelId l : rec.labels) out << " :" << g.LabelName(l);
+      for (const auto& [k, v] : rec.props) out << " " << g.PropKeyName(k) << "=" << v.DebugString();
+      std::vector<LabelId> ls;
+      s = r.GetNodeLabels(id, &ls);
+      out << " labels[" << s.ToString();
+      for (LabelId l : ls) out << " " << l;
+      out << "]";
+      for (const std::string& name : keys) {
+        Value v;
+        s = r.GetNodeProperty(id, *g.FindPropKey(name), &v);
+        out << " " << name << ":" << (s.ok() ? v.DebugString() : s.ToString());
+      }
+      out << "\n";
+    }
+    for (Direction dir : {Direction::kOut, Direction::kIn}) {
+      out << "  " << (dir == Direction::kOut ? "out" : "in") << " deg=" << r.Degree(id, dir, std::nullopt) << ":";
+      auto it = r.Adjacency(id, dir, std::nullopt);
+      for (; it->Valid(); it->Next()) {
+        const AdjEntry& e = it->entry();
+        out << " " << g.TypeName(e.type) << "/" << e.other << "/" << e.rel << "/" << static_cast<int>(e.dir);
+      }
+      out << " " << it->status().ToString();
+      for (const std::string& t : types) {
+        TypeId type = *g.FindType(t);
+        out << " | " << t << " deg=" << r.Degree(id, dir, type) << ":";
+        for (auto ti = r.Adjacency(id, dir, type); ti->Valid(); ti->Next()) out << " " << ti->entry().rel;
+      }
+      out << "\n";
+    }
+  }
+  for (const std::string& name : labels) {
+    out << "label " << name << ":";
+    auto it = r.ScanLabel(*g.FindLabel(name));
+    for (; it->Valid(); it->Next()) out << " " << it->id();
+    out << " " << it->status().ToString() << "\n";
+  }
+  return out.str();
+}
+std::string ReadAll(Graph& g, GraphReader& r, NodeId max_id) { return ReadAll(g, r, max_id, VocabularyOf(g)); }
+
+// What RocksDB holds, read without the cache: a write transaction's reads
+// never use it (and nothing is written through it here).
+std::string Uncached(Graph& g, NodeId max_id) {
+  auto txn = g.BeginWrite();
+  return ReadAll(g, *txn, max_id);
+}
+
+class ReadCacheTest : public ::testing::Test {
+ protected:
+  void Open(size_t budget = 512u << 20) {
+    Options o;
+    o.path = dir_.Sub("db");
+    o.read_cache_bytes = budget;
+    ASSERT_OK(Database::Open(o, &db_));
+    ASSERT_OK(db_->GetGraph("default", &g_));
+  }
+
+  // A small research graph: articles mentioning technologies, one hub.
+  void Populate(Graph& g) {
+    auto txn = g.BeginWrite();
+    LabelId article = txn->GetOrCreateLabel("Article");
+    LabelId tech = txn->GetOrCreateLabel("Technology");
+    LabelId policy = txn->GetOrCreateLabel("Policy");
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    PropKeyId published = txn->GetOrCreatePropKey("published");
+    TypeId mentions = txn->GetOrCreateType("MENTIONS");
+    TypeId cites = txn->GetOrCreateType("CITES");
+    std::vector<NodeId> techs;
+    for (int i = 0; i < 5; ++i)
+      techs.push_back(txn->CreateNode({tech}, {{name, Value("tech " + std::to_string(i))}}).value());
+    NodeId voucher = txn->CreateNode({policy, tech}, {{name, Value("computing vouchers")}}).value();
+    NodeId prev = voucher;
+    for (int i = 0; i < 12; ++i) {
+      NodeId a = txn->CreateNode({article}, {{name, Value("article " + std::to_string(i))},
+                                             {published, Value("2025-0" + std::to_string(1 + i % 9) + "-01")}})
+                     .value();
+      for (int k = 0; k <= i % 4; ++k) ASSERT_OK(txn->CreateRel(mentions, a, techs[(i + k) % 5], {}).status());
+      ASSERT_OK(txn->CreateRel(cites, a, prev, {}).status());
+      prev = a;
+    }
+    ASSERT_OK(txn->CreateRel(mentions, voucher, voucher, {}).status());  // a self-loop
+    ASSERT_OK(txn->Commit());
+    max_id_ = prev + 3;  // a few ids past the end: absent nodes too
+  }
+
+  DatabaseStats Stats() const { return db_->Stats(); }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::shared_ptr<Graph> g_;
+  NodeId max_id_ = 0;
+};
+
+TEST_F(ReadCacheTest, HitsReturnExactlyWhatRocksDbHolds) {
+  Open();
+  Populate(*g_);
+  const std::string truth = Uncached(*g_, max_id_);
+  ASSERT_NE(truth.find("computing vouchers"), std::string::npos);
+  auto snap = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);  // misses, filling
+  uint64_t hits_before = Stats().read_cache_hits;
+  EXPECT_GT(Stats().read_cache_bytes, 0u);
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);  // hits
+  auto other = g_->NewSnapshot();                  // a second snapshot shares the cache
+  EXPECT_EQ(ReadAll(*g_, *other, max_id_), truth);
+  snap.reset();
+  other.reset();
+  DatabaseStats s = Stats();
+  EXPECT_GT(s.read_cache_hits, hits_before);
+  // The second and third passes were all hits: at least twice the misses.
+  EXPECT_GE(s.read_cache_hits, 2 * s.read_cache_misses);
+}
+
+TEST_F(ReadCacheTest, CommitStartsANewEpochAndOldSnapshotsKeepTheirs) {
+  Open();
+  Populate(*g_);
+  auto old_snap = g_->NewSnapshot();
+  const Vocabulary old_vocab = VocabularyOf(*g_);
+  const std::string old_state = ReadAll(*g_, *old_snap, max_id_, old_vocab);
+  {
+    auto txn = g_->BeginWrite();
+    LabelId tech = txn->GetOrCreateLabel("Technology");
+    LabelId sanction = txn->GetOrCreateLabel("ExportControl");
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    TypeId mentions = txn->GetOrCreateType("MENTIONS");
+    TypeId restricts = txn->GetOrCreateType("RESTRICTS");
+    ASSERT_OK(txn->SetNodeProperty(0, name, Value("large language models")));
+    ASSERT_OK(txn->SetNodeProperty(1, name, Value()));  // removed
+    ASSERT_OK(txn->RemoveLabel(2, tech));
+    ASSERT_OK(txn->AddLabel(3, sanction));
+    ASSERT_OK(txn->DeleteNode(4, /*detach=*/true));
+    NodeId ban = txn->CreateNode({sanction}, {{name, Value("A100 export ban")}}).value();
+    ASSERT_OK(txn->CreateRel(restricts, ban, 0, {}).status());
+    ASSERT_OK(txn->CreateRel(mentions, 7, 0, {}).status());
+    ASSERT_OK(txn->DeleteRel(0));
+    ASSERT_OK(txn->Commit());
+  }
+  EXPECT_EQ(Stats().read_cache_bytes, 0u) << "a commit must leave no cache entries of the old epoch current";
+  max_id_ += 2;
+  const std::string truth = Uncached(*g_, max_id_);
+  ASSERT_NE(truth, ReadAll(*g_, *old_snap, max_id_));
+  auto new_snap = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *new_snap, max_id_), truth);
+  EXPECT_EQ(ReadAll(*g_, *new_snap, max_id_), truth);
+  // The old snapshot still reads its own state, from its own cache.
+  EXPECT_EQ(ReadAll(*g_, *old_snap, max_id_ - 2, old_vocab), old_state);
+  old_snap.reset();
+  EXPECT_EQ(ReadAll(*g_, *new_snap, max_id_), truth);
+}
+
+TEST_F(ReadCacheTest, IndexCreationAndDropStartANewEpoch) {
+  Open();
+  Populate(*g_);
+  auto snap = g_->NewSnapshot();
+  (void)ReadAll(*g_, *snap, max_id_);
+  ASSERT_GT(Stats().read_cache_bytes, 0u);
+  // Creates a label and a property key too: the new epoch caches the label.
+  ASSERT_OK(g_->CreateUniqueIndex("Regulator", "code"));
+  EXPECT_EQ(Stats().read_cache_bytes, 0u);
+  {
+    auto txn = g_->BeginWrite();
+    LabelId reg = *g_->FindLabel("Regulator");
+    PropKeyId code = *g_->FindPropKey("code");
+    ASSERT_OK(txn->CreateNode({reg}, {{code, Value("BIS")}}).status());
+    ASSERT_OK(txn->Commit());
+  }
+  ++max_id_;
+  auto snap2 = g_->NewSnapshot();
+  const std::string truth = Uncached(*g_, max_id_);
+  EXPECT_NE(truth.find("label Regulator: " + std::to_string(max_id_ - 1 - 2)), std::string::npos) << truth;
+  EXPECT_EQ(ReadAll(*g_, *snap2, max_id_), truth);
+  EXPECT_EQ(ReadAll(*g_, *snap2, max_id_), truth);
+  ASSERT_OK(g_->DropIndex("Regulator", "code"));
+  EXPECT_EQ(Stats().read_cache_bytes, 0u);
+  EXPECT_EQ(ReadAll(*g_, *g_->NewSnapshot(), max_id_), truth);
+}
+
+TEST_F(ReadCacheTest, DroppedGraphShowsNoCachedData) {
+  Open();
+  ASSERT_OK(db_->CreateGraph("trends"));
+  std::shared_ptr<Graph> g;
+  ASSERT_OK(db_->GetGraph("trends", &g));
+  Populate(*g);
+  auto snap = g->NewSnapshot();
+  const std::string full = ReadAll(*g, *snap, max_id_);
+  ASSERT_NE(full.find("tech 0"), std::string::npos);
+  EXPECT_EQ(ReadAll(*g, *snap, max_id_), full);
+  ASSERT_OK(db_->DropGraph("trends"));
+  // A holder of the dropped graph sees no data, even though a cache of the
+  // last state was filled.
+  auto after = g->NewSnapshot();
+  NodeRecord rec;
+  EXPECT_TRUE(after->GetNode(0, &rec).IsNotFound());
+  EXPECT_FALSE(after->NodeExists(5));
+  EXPECT_FALSE(after->Adjacency(5, Direction::kIn, std::nullopt)->Valid());
+  EXPECT_EQ(after->Degree(5, Direction::kIn, std::nullopt), 0u);
+  EXPECT_FALSE(after->ScanLabel(0)->Valid());
+  // A new graph of the same name starts empty too.
+  ASSERT_OK(db_->CreateGraph("trends"));
+  std::shared_ptr<Graph> g2;
+  ASSERT_OK(db_->GetGraph("trends", &g2));
+  auto fresh = g2->NewSnapshot();
+  EXPECT_FALSE(fresh->NodeExists(0));
+  EXPECT_FALSE(fresh->Adjacency(5, Direction::kIn, std::nullopt)->Valid());
+}
+
+// A file system that reports a full disk on demand (as in fault_test).
+class FullDiskFile : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FullDiskFile(std::unique_ptr<rocksdb::FSWritableFile> f, const std::atomic<bool>* full)
+      : FSWritableFileOwnerWrapper(std::move(f)), full_(full) {}
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           rocksdb::IODebugContext* dbg) override {
+    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+    return target()->Append(data, o, dbg);
+  }
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
+    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
+    return target()->Append(data, o, info, dbg);
+  }
+
+ private:
+  const std::atomic<bool>* full_;
+};
+
+class FullDiskFs : public rocksdb::FileSystemWrapper {
+ public:
+  FullDiskFs() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "FullDiskFs"; }
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
+                                    rocksdb::IODebugContext* dbg) override {
+    std::unique_ptr<rocksdb::FSWritableFile> f;
+    rocksdb::IOStatus s = target()->NewWritableFile(name, o, &f, dbg);
+    if (s.ok()) *out = std::make_unique<FullDiskFile>(std::move(f), &full);
+    return s;
+  }
+  std::atomic<bool> full{false};
+};
+
+TEST_F(ReadCacheTest, FailedCommitLeavesTheCachedStateExact) {
+  auto fs = std::make_shared<FullDiskFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  internal::SetEnvForTesting(env.get());
+  Open();
+  Populate(*g_);
+  const std::string before = Uncached(*g_, max_id_);
+  auto snap = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), before);
+  fs->full = true;
+  {
+    auto txn = g_->BeginWrite();
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    ASSERT_OK(txn->SetNodeProperty(0, name, Value("lost")));
+    ASSERT_OK(txn->DeleteNode(3, /*detach=*/true));
+    ASSERT_OK(txn->CreateRel(txn->GetOrCreateType("LOST"), 5, 6, {}).status());
+    EXPECT_FALSE(txn->Commit().ok());
+  }
+  fs->full = false;
+  auto after = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *after, max_id_), before);
+  EXPECT_EQ(ReadAll(*g_, *after, max_id_), before);
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), before);
+  snap.reset();
+  after.reset();
+  g_.reset();
+  db_.reset();
+  internal::SetEnvForTesting(nullptr);
+}
+
+TEST_F(ReadCacheTest, BudgetZeroDisablesTheCache) {
+  Open(0);
+  Populate(*g_);
+  const std::string truth = Uncached(*g_, max_id_);
+  auto snap = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
+  snap.reset();
+  DatabaseStats s = Stats();
+  EXPECT_EQ(s.read_cache_bytes, 0u);
+  EXPECT_EQ(s.read_cache_hits, 0u);
+  EXPECT_EQ(s.read_cache_misses, 0u);
+}
+
+TEST_F(ReadCacheTest, ASmallBudgetCachesSomeAndAnswersTheRestFromRocksDb) {
+  // Room for the node-indexed arrays and one arena block, not for everything
+  // the 2,000-node graph below needs.
+  Open(700 << 10);
+  {
+    auto txn = g_->BeginWrite();
+    LabelId l = txn->GetOrCreateLabel("Keyword");
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    TypeId t = txn->GetOrCreateType("RELATED");
+    NodeId prev = 0;
+    for (int i = 0; i < 2000; ++i) {
+      NodeId n = txn->CreateNode({l}, {{name, Value(std::string(100, 'a' + i % 26) + std::to_string(i))}}).value();
+      if (i > 0) ASSERT_OK(txn->CreateRel(t, prev, n, {}).status());
+      prev = n;
+    }
+    ASSERT_OK(txn->Commit());
+    max_id_ = prev + 1;
+  }
+  const std::string truth = Uncached(*g_, max_id_);
+  auto snap = g_->NewSnapshot();
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
+  uint64_t bytes = Stats().read_cache_bytes;
+  EXPECT_GT(bytes, 0u);
+  EXPECT_LE(bytes, 700u << 10);
+}
+
+TEST(ReadCacheUnitTest, InsertThenFindAndBudget) {
+  internal::ReadCache cache(/*node_capacity=*/100, /*label_capacity=*/4, /*budget_bytes=*/1 << 20);
+  EXPECT_EQ(cache.FindNode(3), nullptr);
+  const internal::CachedNode* n = cache.InsertNode(3, true, "record");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(cache.FindNode(3), n);
+  EXPECT_EQ(n->bytes(), "record");
+  // A second insert of the same id loses to the first.
+  EXPECT_EQ(cache.InsertNode(3, true, "other"), n);
+  EXPECT_EQ(cache.InsertNode(100, true, "x"), nullptr);  // out of range
+  std::vector<AdjEntry> adj = {{7, 1, 2, Direction::kIn}, {8, 2, 1, Direction::kIn}};
+  const internal::CachedAdjacency* a = cache.InsertAdjacency(3, Direction::kIn, adj);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(cache.FindAdjacency(3, Direction::kOut), nullptr);
+  EXPECT_EQ(cache.FindAdjacency(3, Direction::kIn), a);
+  ASSERT_EQ(a->count, 2u);
+  EXPECT_EQ(a->entries[1].rel, 8u);
+  const internal::CachedIds* ids = cache.InsertLabel(2, {1, 5, 9});
+  ASSERT_NE(ids, nullptr);
+  EXPECT_EQ(cache.FindLabel(2)->ids[2], 9u);
+  EXPECT_EQ(cache.InsertLabel(4, {1}), nullptr);
+  // Past the budget nothing more goes in, and what is there stays.
+  std::vector<NodeId> big(200000, 1);
+  EXPECT_FALSE(cache.full());
+  EXPECT_EQ(cache.InsertLabel(1, big), nullptr);
+  EXPECT_TRUE(cache.full());
+  EXPECT_LE(cache.Stats().bytes, 1u << 20);
+  EXPECT_EQ(cache.FindNode(3), n);
+}
+
+// Readers on several threads share one cache per epoch while a writer
+// commits: every snapshot must see one consistent state. Each commit k sets
+// every node's "v" to k and adds the k-th relationship from the hub.
+TEST_F(ReadCacheTest, ConcurrentReadersAndAWriter) {
+  Open();
+  constexpr int kNodes = 200;
+  constexpr int kCommits = 40;
+  LabelId item;
+  PropKeyId v;
+  TypeId t;
+  {
+    auto txn = g_->BeginWrite();
+    item = txn->GetOrCreateLabel("Item");
+    v = txn->GetOrCreatePropKey("v");
+    t = txn->GetOrCreateType("LINK");
+    for (int i = 0; i < kNodes; ++i) ASSERT_OK(txn->CreateNode({item}, {{v, Value(int64_t{0})}}).status());
+    ASSERT_OK(txn->Commit());
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0};
+  std::atomic<uint64_t> checked{0};
+  auto reader = [&] {
+    while (!stop.load()) {
+      auto snap = g_->NewSnapshot();
+      for (int pass = 0; pass < 2; ++pass) {
+        Value first;
+        if (!snap->GetNodeProperty(0, v, &first).ok() || !first.is_int()) {
+          ++bad;
+          continue;
+        }
+        const int64_t k = first.as_int();
+        uint64_t n = 0;
+        for (auto it = snap->ScanLabel(item); it->Valid(); it->Next()) {
+          Value x;
+          if (!snap->GetNodeProperty(it->id(), v, &x).ok() || !x.is_int() || x.as_int() != k) ++bad;
+          ++n;
+        }
+        if (n != kNodes) ++bad;
+        if (snap->Degree(0, Direction::kOut, t) != static_cast<uint64_t>(k)) ++bad;
+        uint64_t in = 0;
+        for (NodeId id = 1; id < kNodes; ++id) in += snap->Degree(id, Direction::kIn, std::nullopt);
+        if (in != static_cast<uint64_t>(k)) ++bad;
+        ++checked;
+      }
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 4; ++i) readers.emplace_back(reader);
+  for (int k = 1; k <= kCommits; ++k) {
+    auto txn = g_->BeginWrite();
+    for (NodeId id = 0; id < kNodes; ++id) ASSERT_OK(txn->SetNodeProperty(id, v, Value(int64_t{k})));
+    ASSERT_OK(txn->CreateRel(t, 0, 1 + (k % (kNodes - 1)), {}).status());
+    ASSERT_OK(txn->Commit());
+    std::this_thread::yield();
+  }
+  stop = true;
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(checked.load(), 0u);
+  EXPECT_GT(Stats().read_cache_hits, 0u);
+}
+
+}  // namespace
+}  // namespace trendgraph::storage
