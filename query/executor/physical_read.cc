@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "query/executor/flat_id_map.h"
+#include "query/executor/group_table.h"
 #include "query/executor/physical_operator.h"
 #include "query/executor/physical_write.h"
 #include "query/expression/value_ops.h"
@@ -19,23 +20,6 @@ namespace {
 [[noreturn]] void Throw(ErrorCode code, std::string message, Position pos = {}, std::string detail = {}) {
   throw ExecutorException(MakeError(code, std::move(message), pos, std::move(detail)));
 }
-
-// Hash/equality of a row key under Cypher equivalence.
-struct KeyHash {
-  size_t operator()(const std::vector<Value>& k) const {
-    size_t h = 0x9e3779b97f4a7c15ull;
-    for (auto& v : k) h = (h ^ EquivalenceHash(v)) * 0x100000001b3ull;
-    return h;
-  }
-};
-struct KeyEqual {
-  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!Equivalent(a[i], b[i])) return false;
-    return true;
-  }
-};
 
 class OnceOp : public PhysicalOperator {
  public:
@@ -756,12 +740,17 @@ class ProjectionOp : public PhysicalOperator {
   std::vector<Value> values_;
 };
 
+// Grouping: one GroupTable of the key values; per group and aggregate
+// either a count(*) counter or an Aggregator, both in flat arrays indexed
+// group * aggregates + aggregate (no allocation per group for count(*)).
 class AggregateOp : public PhysicalOperator {
  public:
-  using PhysicalOperator::PhysicalOperator;
+  AggregateOp(const LogicalOperator& op, ExecState& state)
+      : PhysicalOperator(op, state), groups_(op.items.size()), key_(op.items.size()) {}
   void Reset() override {
     groups_.clear();
-    index_.clear();
+    counts_.clear();
+    states_.clear();
     done_ = false;
     next_ = 0;
     PhysicalOperator::Reset();
@@ -774,67 +763,61 @@ class AggregateOp : public PhysicalOperator {
       done_ = true;
     }
     if (next_ >= groups_.size()) return false;
-    Group& g = groups_[next_++];
-    for (size_t i = 0; i < op_.items.size(); ++i) frame[op_.items[i].first] = std::move(g.key[i]);
+    uint32_t g = static_cast<uint32_t>(next_++);
+    Value* key = groups_.key(g);
+    for (size_t i = 0; i < op_.items.size(); ++i) frame[op_.items[i].first] = std::move(key[i]);
     const auto& aggs = *op_.aggregates;
+    const size_t base = static_cast<size_t>(g) * aggs.size();
     for (size_t i = 0; i < aggs.size(); ++i)
-      frame[aggs[i].slot] = aggs[i].def ? g.states[i]->Finish() : Value(static_cast<int64_t>(g.counts[i]));
+      frame[aggs[i].slot] =
+          aggs[i].def ? states_[base + i]->Finish() : Value(static_cast<int64_t>(counts_[base + i]));
     return true;
   }
 
  private:
-  struct Group {
-    std::vector<Value> key;
-    std::vector<std::unique_ptr<Aggregator>> states;
-    std::vector<uint64_t> counts;  // count(*)
-  };
-
-  size_t NewGroup(std::vector<Value> key) {
-    Group g;
-    g.key = std::move(key);
-    for (auto& a : *op_.aggregates) {
-      g.states.push_back(a.def ? a.def->make(a.distinct) : nullptr);
-      g.counts.push_back(0);
+  // The group of key_ (its values are consumed when the group is new).
+  uint32_t GroupOf() {
+    bool added;
+    uint32_t g = groups_.FindOrAdd(key_.data(), &added);
+    if (added) {
+      for (auto& a : *op_.aggregates) {
+        counts_.push_back(0);
+        states_.push_back(a.def ? a.def->make(a.distinct) : nullptr);
+      }
     }
-    groups_.push_back(std::move(g));
-    return groups_.size() - 1;
+    return g;
   }
 
   // Two-phase count(*) grouping (see the planner): count per distinct entity
-  // combination, then evaluate the keys once per combination and regroup.
+  // combination, then evaluate the keys once per combination and regroup
+  // (combinations whose keys are equivalent merge: their counts add up).
   void ConsumeByEntities(Frame& frame) {
     auto& ctx = state_.eval;
-    std::unordered_map<std::vector<Value>, uint64_t, KeyHash, KeyEqual> counts;
+    const size_t width = op_.slots.size();
+    GroupTable combos(width);
+    std::vector<uint64_t> combo_counts;
     // One entity slot holding a node (the common case): count per node id in
-    // a flat map, no key vector per row.
+    // a flat map, no key values per row.
     FlatIdMap<uint64_t> node_counts;
-    const bool single = op_.slots.size() == 1;
-    std::vector<Value> ents;
+    const bool single = width == 1;
+    std::vector<Value> ents(width);
     while (input().Pull(frame)) {
       ctx.Tick();
       if (single && frame[op_.slots[0]].is_node()) {
         ++node_counts.FindOrInsert(frame[op_.slots[0]].as_node().id, 0);
         continue;
       }
-      ents.clear();
-      for (int s : op_.slots) ents.push_back(frame[s]);
-      auto it = counts.find(ents);
-      if (it == counts.end()) counts.emplace(ents, 1);
-      else ++it->second;
+      for (size_t i = 0; i < width; ++i) ents[i] = frame[op_.slots[i]];
+      bool added;
+      uint32_t c = combos.FindOrAdd(ents.data(), &added);
+      if (added) combo_counts.push_back(0);
+      ++combo_counts[c];
     }
-    std::vector<Value> key;
+    const size_t naggs = op_.aggregates->size();
     auto add = [&](uint64_t n) {
-      key.clear();
-      for (auto& [slot, x] : op_.items) key.push_back(Evaluate(*x, frame, ctx));
-      size_t gi;
-      auto git = index_.find(key);
-      if (git == index_.end()) {
-        gi = NewGroup(key);
-        index_.emplace(key, gi);
-      } else {
-        gi = git->second;
-      }
-      for (auto& c : groups_[gi].counts) c += n;
+      for (size_t i = 0; i < op_.items.size(); ++i) key_[i] = Evaluate(*op_.items[i].second, frame, ctx);
+      uint32_t g = GroupOf();
+      for (size_t i = 0; i < naggs; ++i) counts_[g * naggs + i] += n;
     };
     // In id order: the key expressions read each node once, and reads in key
     // order find their blocks already hot.
@@ -845,10 +828,11 @@ class AggregateOp : public PhysicalOperator {
       frame[op_.slots[0]] = Value(NodeRef{id});
       add(n);
     }
-    for (auto& [e, n] : counts) {
+    for (uint32_t c = 0; c < combos.size(); ++c) {
       ctx.Tick();
-      for (size_t i = 0; i < op_.slots.size(); ++i) frame[op_.slots[i]] = e[i];
-      add(n);
+      const Value* e = combos.key(c);
+      for (size_t i = 0; i < width; ++i) frame[op_.slots[i]] = e[i];
+      add(combo_counts[c]);
     }
   }
 
@@ -859,49 +843,38 @@ class AggregateOp : public PhysicalOperator {
     }
     auto& ctx = state_.eval;
     const auto& aggs = *op_.aggregates;
-    std::vector<Value> key;
+    const size_t naggs = aggs.size();
     std::vector<Value> args;
     while (input().Pull(frame)) {
       ctx.Tick();
-      key.clear();
-      for (auto& [slot, e] : op_.items) key.push_back(Evaluate(*e, frame, ctx));
-      size_t gi;
-      if (op_.items.empty()) {
-        if (groups_.empty()) NewGroup({});
-        gi = 0;
-      } else {
-        auto it = index_.find(key);
-        if (it == index_.end()) {
-          gi = NewGroup(key);
-          index_.emplace(std::move(key), gi);
-          key = std::vector<Value>();
-        } else {
-          gi = it->second;
-        }
-      }
-      Group& g = groups_[gi];
-      for (size_t i = 0; i < aggs.size(); ++i) {
+      for (size_t i = 0; i < op_.items.size(); ++i) key_[i] = Evaluate(*op_.items[i].second, frame, ctx);
+      const size_t base = static_cast<size_t>(GroupOf()) * naggs;
+      for (size_t i = 0; i < naggs; ++i) {
         if (!aggs[i].def) {
-          ++g.counts[i];
+          ++counts_[base + i];
           continue;
         }
         args.clear();
         for (auto& a : aggs[i].args) args.push_back(Evaluate(*a, frame, ctx));
-        g.states[i]->Add(args.data(), args.size());
+        states_[base + i]->Add(args.data(), args.size());
       }
     }
-    if (op_.items.empty() && groups_.empty()) NewGroup({});
+    // Without grouping keys there is exactly one group, even over no rows.
+    if (op_.items.empty() && groups_.size() == 0) GroupOf();
   }
 
-  std::vector<Group> groups_;
-  std::unordered_map<std::vector<Value>, size_t, KeyHash, KeyEqual> index_;
+  GroupTable groups_;
+  std::vector<Value> key_;  // the current row's key (scratch)
+  std::vector<uint64_t> counts_;                     // count(*) per group * aggregate
+  std::vector<std::unique_ptr<Aggregator>> states_;  // other aggregates per group * aggregate
   bool done_ = false;
   size_t next_ = 0;
 };
 
 class DistinctOp : public PhysicalOperator {
  public:
-  using PhysicalOperator::PhysicalOperator;
+  DistinctOp(const LogicalOperator& op, ExecState& state)
+      : PhysicalOperator(op, state), seen_(op.slots.size()), key_(op.slots.size()) {}
   void Reset() override {
     seen_.clear();
     PhysicalOperator::Reset();
@@ -911,16 +884,17 @@ class DistinctOp : public PhysicalOperator {
   bool Next(Frame& frame) override {
     while (input().Pull(frame)) {
       state_.eval.Tick();
-      std::vector<Value> key;
-      key.reserve(op_.slots.size());
-      for (int s : op_.slots) key.push_back(frame[s]);
-      if (seen_.insert(std::move(key)).second) return true;
+      for (size_t i = 0; i < op_.slots.size(); ++i) key_[i] = frame[op_.slots[i]];
+      bool added;
+      seen_.FindOrAdd(key_.data(), &added);
+      if (added) return true;
     }
     return false;
   }
 
  private:
-  std::unordered_set<std::vector<Value>, KeyHash, KeyEqual> seen_;
+  GroupTable seen_;
+  std::vector<Value> key_;
 };
 
 int64_t EvalCount(const BoundExpr* e, EvalContext& ctx, const char* what) {
