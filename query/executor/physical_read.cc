@@ -945,6 +945,15 @@ class SortOp : public PhysicalOperator {
     }
     return a.seq < b.seq;
   }
+  // The current row (keys at `keys`, later than every kept row) sorts before
+  // `b`.
+  bool RowLess(const Value* const* keys, const Row& b) const {
+    for (size_t i = 0; i < op_.sort_items.size(); ++i) {
+      int c = OrderCompare(*keys[i], b.keys[i]);
+      if (c != 0) return op_.sort_items[i].second ? c < 0 : c > 0;
+    }
+    return false;  // equal keys: the earlier row first
+  }
 
   void Consume(Frame& frame) {
     auto& ctx = state_.eval;
@@ -954,24 +963,42 @@ class SortOp : public PhysicalOperator {
       if (op_.count2) keep += static_cast<uint64_t>(EvalCount(op_.count2, ctx, "SKIP"));
     }
     auto cmp = [this](const Row& a, const Row& b) { return Less(a, b); };
+    const size_t nkeys = op_.sort_items.size();
+    // Keys that are plain variables are compared where they are, in the
+    // frame: a Top-N copies keys only of the rows it keeps.
+    std::vector<Value> scratch(nkeys);
+    std::vector<const Value*> keys(nkeys);
     uint64_t seq = 0;
     while (input().Pull(frame)) {
       ctx.Tick();
       if (keep == 0) continue;
+      for (size_t i = 0; i < nkeys; ++i) {
+        const BoundExpr& e = *op_.sort_items[i].first;
+        if (e.kind == BoundExprKind::kVariable) {
+          keys[i] = &frame[e.slot];
+        } else {
+          scratch[i] = Evaluate(e, frame, ctx);
+          keys[i] = &scratch[i];
+        }
+      }
+      const bool full = keep != UINT64_MAX && rows_.size() >= keep;
+      // Top-N: a max-heap of the best `keep` rows; most rows lose to its top.
+      if (full && !RowLess(keys.data(), rows_.front())) {
+        ++seq;
+        continue;
+      }
       Row r;
       r.seq = seq++;
-      r.keys.reserve(op_.sort_items.size());
-      for (auto& [e, asc] : op_.sort_items) r.keys.push_back(Evaluate(*e, frame, ctx));
-      if (keep != UINT64_MAX && rows_.size() >= keep) {
-        // Top-N: a max-heap of the best `keep` rows.
-        if (!Less(r, rows_.front())) continue;
+      r.keys.reserve(nkeys);
+      for (size_t i = 0; i < nkeys; ++i)
+        r.keys.push_back(keys[i] == &scratch[i] ? std::move(scratch[i]) : *keys[i]);
+      r.frame = frame;
+      if (full) {
         std::pop_heap(rows_.begin(), rows_.end(), cmp);
-        r.frame = frame;
         rows_.back() = std::move(r);
         std::push_heap(rows_.begin(), rows_.end(), cmp);
         continue;
       }
-      r.frame = frame;
       rows_.push_back(std::move(r));
       if (keep != UINT64_MAX) std::push_heap(rows_.begin(), rows_.end(), cmp);
     }
