@@ -3,6 +3,7 @@
 // argument through a set keyed by Cypher equivalence (1 ~ 1.0, NaN ~ NaN).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -13,18 +14,62 @@ namespace trendgraph::query::internal {
 
 namespace {
 
-// Remembers values already seen by a DISTINCT aggregate.
+// A set of node ids: open addressing over one flat array (count(DISTINCT n)
+// over tens of thousands of nodes allocates nothing per node).
+class NodeIdSet {
+ public:
+  // True when `id` was not in the set yet.
+  bool Insert(uint64_t id) {
+    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Mix(id) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = id;
+        ++size_;
+        return true;
+      }
+      if (slots_[i] == id) return false;
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = UINT64_MAX;  // never a node id
+  static size_t Mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return static_cast<size_t>(x);
+  }
+  void Grow() {
+    std::vector<uint64_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : old.size() * 2, kEmpty);
+    size_t mask = slots_.size() - 1;
+    for (uint64_t id : old) {
+      if (id == kEmpty) continue;
+      size_t i = Mix(id) & mask;
+      while (slots_[i] != kEmpty) i = (i + 1) & mask;
+      slots_[i] = id;
+    }
+  }
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+};
+
+// Remembers values already seen by a DISTINCT aggregate. Nodes are never
+// equivalent to anything but the same node, so they go to a set of ids.
 class DistinctFilter {
  public:
   explicit DistinctFilter(bool enabled) : enabled_(enabled) {}
   // True when v should be aggregated (first of its equivalence class).
   bool Admit(const Value& v) {
     if (!enabled_) return true;
+    if (v.is_node() && v.as_node().id != UINT64_MAX) return nodes_.Insert(v.as_node().id);
     return seen_.insert(v).second;
   }
 
  private:
   bool enabled_;
+  NodeIdSet nodes_;
   std::unordered_set<Value, EquivalenceHasher, EquivalenceEqual> seen_;
 };
 
