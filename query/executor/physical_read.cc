@@ -314,11 +314,14 @@ class VarExpandOp : public PhysicalOperator {
   void Reset() override {
     stack_.clear();
     path_.clear();
+    ends_.clear();
+    next_end_ = 0;
     PhysicalOperator::Reset();
   }
 
  protected:
   bool Next(Frame& frame) override {
+    if (op_.distinct_ends) return NextEnd(frame);
     auto& ctx = state_.eval;
     for (;;) {
       if (emit_zero_) {
@@ -407,12 +410,87 @@ class VarExpandOp : public PhysicalOperator {
     stack_.push_back(std::move(l));
   }
 
+  // distinct_ends: each node at the end of a trail of min_hops..max_hops
+  // (<= 2) relationships from the input row's node, once, breadth-first.
+  //
+  // Why the breadth-first set equals the set of trail ends: a node n other
+  // than the start k reached by a walk of 1 or 2 relationships is reached by
+  // a trail, because a walk of two relationships r1, r2 repeats a
+  // relationship only as r2 = r1, and going back over r1 ends at k. So only
+  // k itself needs a look at the relationships: k ends a trail of length 1
+  // iff it has a self-loop, and one of length 2 (k -r1- m -r2- k) iff some
+  // r2 from a neighbour m back to k differs from the one r1 that reached m
+  // (i.e. m was reached over two relationships or over a different one).
+  bool NextEnd(Frame& frame) {
+    auto& ctx = state_.eval;
+    for (;;) {
+      if (next_end_ < ends_.size()) {
+        frame[op_.rel_slot] = Value();
+        frame[op_.slot] = Value(NodeRef{ends_[next_end_++]});
+        return true;
+      }
+      if (!input().Pull(frame)) return false;
+      const Value& from = frame[op_.from_slot];
+      if (!from.is_node()) continue;
+      from_ = from.as_node().id;
+      ends_.clear();
+      next_end_ = 0;
+      bool start_is_end = op_.min_hops == 0;
+      if (!ResolveSources(op_, ctx, &sources_)) {
+        if (start_is_end) ends_.push_back(from_);
+        continue;
+      }
+      // Level 1: per neighbour m, the first relationship that reached it and
+      // how many did.
+      reached_.clear();
+      Neighbours(op_, sources_, from_, ctx, &adj_);
+      for (const auto& e : adj_) {
+        if (e.other == from_) {
+          start_is_end = true;  // a self-loop: a trail of length 1
+          continue;
+        }
+        bool added;
+        Reach& r = reached_.FindOrInsert(e.other, Reach{e.rel, 0}, &added);
+        ++r.count;
+        if (added) ends_.push_back(e.other);
+      }
+      if (op_.max_hops >= 2) {
+        // Level 2 (a self-loop at k leads back to k's own neighbours only).
+        const size_t level1 = ends_.size();
+        for (size_t i = 0; i < level1; ++i) {
+          const storage::NodeId m = ends_[i];
+          const Reach via = *reached_.Find(m);
+          Neighbours(op_, sources_, m, ctx, &adj_);
+          for (const auto& e : adj_) {
+            if (e.other == from_) {
+              if (via.count > 1 || via.rel != e.rel) start_is_end = true;
+              continue;
+            }
+            bool added;
+            reached_.FindOrInsert(e.other, Reach{e.rel, 0}, &added);
+            if (added) ends_.push_back(e.other);
+          }
+        }
+      }
+      if (start_is_end) ends_.push_back(from_);
+    }
+  }
+
   std::vector<Level> stack_;
   std::vector<RelRef> path_;
   std::vector<uint64_t> bound_;  // rel_bound: the relationships the path must follow
   std::vector<AdjSource> sources_;
   storage::NodeId from_ = 0, to_ = 0;
   bool emit_zero_ = false;
+  // distinct_ends state.
+  struct Reach {
+    uint64_t rel;     // the first relationship from the start that reached the node
+    uint32_t count;   // how many did (level 1); 0 for level 2
+  };
+  FlatIdMap<Reach> reached_;
+  std::vector<storage::NodeId> ends_;
+  size_t next_end_ = 0;
+  std::vector<storage::AdjEntry> adj_;
 };
 
 // shortestPath / allShortestPaths: breadth-first search. A single shortest

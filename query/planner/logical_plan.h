@@ -71,6 +71,11 @@ struct LogicalOperator {
   bool reverse_list = false;  // var-length expanded right-to-left: emit the list in pattern order  // the relationship variable is already bound: only that one matches
   int64_t min_hops = 1;
   int64_t max_hops = -1;
+  // VarExpand: emit each end node once per input row (rel_slot null) rather
+  // than once per trail; the planner sets it only when nothing reads the
+  // relationship list and the consumer keeps distinct rows only (DISTINCT,
+  // count(DISTINCT ...), min, max), with min_hops <= 1 <= max_hops <= 2.
+  bool distinct_ends = false;
   bool all_shortest = false;
   std::vector<int> distinct_rels;  // relationship (list) slots the new relationship must differ from
   std::vector<std::string> labels;  // node filter

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "query/expression/value_ops.h"
 #include "query/query_exception.h"
@@ -97,6 +98,54 @@ void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out) {
 }
 
 std::string ExprText(const BoundExpr* e, const BoundQuery& q);
+
+bool Deterministic(const BoundExpr* e) {
+  if (!e) return true;
+  if (e->kind == BoundExprKind::kFunction && !e->fn->deterministic) return false;
+  for (auto& c : e->children)
+    if (!Deterministic(c.get())) return false;
+  return true;
+}
+
+// Below a consumer that keeps distinct rows only, rows that differ only in a
+// variable-length relationship list nobody reads are duplicates: then the
+// VarExpand may emit each end node once per input row instead of once per
+// trail (VarExpandOp's breadth-first mode; see there for why the end nodes
+// are the same). `reads` holds the slots the consumer reads; the walk goes
+// down through filters and projections (adding what they read) to the
+// expansion, and gives up at anything else (a LIMIT, another expansion, an
+// OPTIONAL: each of them counts rows).
+void MarkDistinctEnds(LogicalOperator* op, SlotSet reads) {
+  auto read = [&](const BoundExpr* e) {
+    if (!Deterministic(e)) return false;  // rand() per duplicate row would change the odds
+    for (int s : FreeSlots(e)) reads.insert(s);
+    return true;
+  };
+  for (;;) {
+    switch (op->kind) {
+      case LogicalOpKind::kFilter:
+        if (!read(op->value)) return;
+        break;
+      case LogicalOpKind::kNodeFilter:
+        for (auto& [k, v] : op->properties)
+          if (!read(v)) return;
+        break;
+      case LogicalOpKind::kProjection:
+        for (auto& [slot, e] : op->items)
+          if (!read(e)) return;
+        break;
+      case LogicalOpKind::kVarExpand:
+        if (reads.count(op->rel_slot) || op->into || op->rel_bound || !op->distinct_rels.empty() ||
+            !op->properties.empty() || op->min_hops > 1 || op->max_hops < 1 || op->max_hops > 2)
+          return;
+        op->distinct_ends = true;
+        return;
+      default: return;
+    }
+    op = op->children[0].get();
+  }
+}
+
 
 class Planner {
  public:
@@ -530,6 +579,24 @@ LogicalOpPtr Planner::PlanProjection(LogicalOpPtr op, BoundProjection& p) {
       }
       if (eligible && !ents.empty()) agg->slots.assign(ents.begin(), ents.end());
     }
+    // count(DISTINCT x), min and max see a duplicate row as nothing new.
+    {
+      bool duplicate_blind = true;
+      SlotSet reads;
+      for (auto& a : p.aggregates) {
+        std::string_view name = a.def ? a.def->name : "";
+        if (!((name == "count" && a.distinct) || name == "min" || name == "max")) duplicate_blind = false;
+        for (auto& x : a.args) {
+          if (!Deterministic(x.get())) duplicate_blind = false;
+          for (int s : FreeSlots(x.get())) reads.insert(s);
+        }
+      }
+      for (auto& [slot, e] : agg->items) {
+        if (!Deterministic(e)) duplicate_blind = false;
+        for (int s : FreeSlots(e)) reads.insert(s);
+      }
+      if (duplicate_blind) MarkDistinctEnds(op.get(), std::move(reads));
+    }
     agg->estimate = agg->items.empty() ? 1 : std::max(1.0, in * 0.3);
     op = agg;
     auto proj = Make(LogicalOpKind::kProjection, op);
@@ -549,6 +616,7 @@ LogicalOpPtr Planner::PlanProjection(LogicalOpPtr op, BoundProjection& p) {
     auto d = Make(LogicalOpKind::kDistinct, op);
     for (auto& it : p.items) d->slots.push_back(it.slot);
     d->estimate = op->estimate * 0.5;
+    MarkDistinctEnds(op.get(), SlotSet(d->slots.begin(), d->slots.end()));
     op = d;
   }
   if (!p.order_by.empty()) {
@@ -777,6 +845,7 @@ void Explain(const LogicalOperator& op, const BoundQuery& q, int depth, std::ost
       out << (op.direction == PatternDirection::kLeftToRight ? "]->" : "]-");
       out << "(" << SlotName(op.slot, q) << ")";
       if (op.into) out << " into";
+      if (op.distinct_ends) out << " distinct ends";
       if (op.kind == LogicalOpKind::kShortestPath && op.all_shortest) out << " all";
       break;
     }
