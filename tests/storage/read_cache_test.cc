@@ -410,6 +410,7 @@ TEST_F(ReadCacheTest, ConcurrentReadersAndAWriter) {
   std::atomic<int> bad{0};
   std::atomic<uint64_t> checked{0};
   auto reader = [&] {
+    int64_t last_k = 0;  // a later snapshot never sees an older state
     while (!stop.load()) {
       auto snap = g_->NewSnapshot();
       for (int pass = 0; pass < 2; ++pass) {
@@ -419,6 +420,8 @@ TEST_F(ReadCacheTest, ConcurrentReadersAndAWriter) {
           continue;
         }
         const int64_t k = first.as_int();
+        if (k < last_k) ++bad;
+        last_k = k;
         uint64_t n = 0;
         for (auto it = snap->ScanLabel(item); it->Valid(); it->Next()) {
           Value x;
@@ -447,6 +450,12 @@ TEST_F(ReadCacheTest, ConcurrentReadersAndAWriter) {
   for (auto& th : readers) th.join();
   EXPECT_EQ(bad.load(), 0);
   EXPECT_GT(checked.load(), 0u);
+  auto last = g_->NewSnapshot();
+  Value x;
+  ASSERT_OK(last->GetNodeProperty(kNodes - 1, v, &x));
+  ASSERT_TRUE(x.is_int());
+  EXPECT_EQ(x.as_int(), kCommits);
+  EXPECT_EQ(last->Degree(0, Direction::kOut, t), static_cast<uint64_t>(kCommits));
   EXPECT_GT(Stats().read_cache_hits, 0u);
 }
 
