@@ -10,7 +10,11 @@
 
 #include <cpprest/http_listener.h>
 #include <cpprest/producerconsumerstream.h>
+#include <pplx/pplxtasks.h>
 #include <pplx/threadpool.h>
+
+#include <boost/asio/defer.hpp>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -283,18 +287,26 @@ void OnCpprestRequest(web_http::http_request req, const RequestCallback& cb, uin
   if (!chunked && length <= max_body) {
     // The common case: one read of exactly the announced length.
     r.body.resize(length);
-    auto buf = p->req.body().streambuf();
-    buf.getn(reinterpret_cast<uint8_t*>(p->ours.body.data()), length).then([p, cb](pplx::task<size_t> t) {
+    auto on_body = [p, cb](pplx::task<size_t> t) {
       size_t n = 0;
       try {
         n = t.get();
       } catch (...) {
-        return;
+        return;  // the connection broke while reading: nobody to answer
       }
       p->ours.body.resize(n);
       p->ours.body_bytes = n;
       Deliver(p, cb);
-    });
+    };
+    auto buf = p->req.body().streambuf();
+    pplx::task<size_t> read = buf.getn(reinterpret_cast<uint8_t*>(p->ours.body.data()), length);
+    // A small body has usually arrived with the head: then go on right here
+    // rather than through a scheduled continuation.
+    if (read.is_done()) {
+      on_body(std::move(read));
+    } else {
+      read.then(std::move(on_body));
+    }
     return;
   }
   if (!chunked) {
@@ -334,6 +346,31 @@ Status PickFreePort(const std::string& host, int* port) {
   return s;
 }
 
+// pplx runs every task continuation through the ambient scheduler; cpprest's
+// default posts each one to its asio pool, which wakes another pool thread.
+// One small request passes through about eight continuations (body read,
+// reply, content_ready, header write, body write, ...), so a point lookup
+// paid ~8 context switches, the largest part of its latency. A continuation
+// scheduled from a pool thread is deferred instead: asio queues it on that
+// thread and runs it right after the current handler, without waking anyone.
+// Nothing on an I/O thread may therefore block waiting for a task (handlers
+// that wait for the client, i.e. streamed answers, run on the worker pool).
+// Continuations scheduled from other threads are posted as before.
+class IoThreadScheduler final : public pplx::scheduler_interface {
+ public:
+  explicit IoThreadScheduler(boost::asio::io_context& io) : io_(io) {}
+  void schedule(pplx::TaskProc_t proc, void* param) override {
+    if (io_.get_executor().running_in_this_thread()) {
+      boost::asio::defer(io_, [proc, param] { proc(param); });
+    } else {
+      boost::asio::post(io_, [proc, param] { proc(param); });
+    }
+  }
+
+ private:
+  boost::asio::io_context& io_;
+};
+
 void InitThreadPool(size_t threads) {
   static std::once_flag once;
   std::call_once(once, [threads] {
@@ -345,6 +382,7 @@ void InitThreadPool(size_t threads) {
     } catch (...) {
       // Already initialised by an earlier cpprest user in this process.
     }
+    pplx::set_ambient_scheduler(std::make_shared<IoThreadScheduler>(crossplat::threadpool::shared_instance().service()));
   });
 }
 
