@@ -71,6 +71,7 @@ class WriteOverlay {
 
   // Appends every entry in key order.
   void AppendTo(rocksdb::WriteBatch* batch) const;
+  // Grows with every Put and Delete (never shrinks): also a write epoch.
   size_t ApproximateBytes() const { return bytes_; }
   bool empty() const { return map_.empty(); }
 

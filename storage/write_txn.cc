@@ -10,20 +10,25 @@ namespace {
 // stores no nulls).
 template <class NameOf>
 Status NormalizeProperties(Properties* props, const NameOf& name_of) {
-  std::stable_sort(props->begin(), props->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  Properties out;
-  out.reserve(props->size());
-  for (auto& p : *props) {
+  for (const auto& p : *props)
     if (!p.second.IsStorable())
       return Status::InvalidArgument("property '" + name_of(p.first) + "': a " +
                                      Value::TypeName(p.second.type()) + " value cannot be stored");
-    if (!out.empty() && out.back().first == p.first)
-      out.back().second = std::move(p.second);
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // In place, no allocation: callers usually pass sorted, distinct keys.
+  if (!std::is_sorted(props->begin(), props->end(), by_key)) std::stable_sort(props->begin(), props->end(), by_key);
+  size_t n = 0;
+  for (size_t i = 0; i < props->size(); ++i) {
+    auto& p = (*props)[i];
+    if (n > 0 && (*props)[n - 1].first == p.first)
+      (*props)[n - 1].second = std::move(p.second);
+    else if (n != i)
+      (*props)[n++] = std::move(p);
     else
-      out.push_back(std::move(p));
+      ++n;
   }
-  std::erase_if(out, [](const auto& p) { return p.second.is_null(); });
-  *props = std::move(out);
+  props->resize(n);
+  std::erase_if(*props, [](const auto& p) { return p.second.is_null(); });
   return Status::OK();
 }
 
@@ -61,6 +66,9 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   // Unique-index probe: this transaction's writes, then the committed-entry
   // cache, then the DB (a found entry is remembered).
   std::string_view k(key.data(), key.size());
+  // The same miss asked again with nothing written in between (MergeNode /
+  // upsert: lookup, then CreateNode's uniqueness check of the same key).
+  if (batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_) return rocksdb::Status::NotFound();
   if (const WriteOverlay::Entry* e = batch_.Find(k)) {
     if (e->deleted) return rocksdb::Status::NotFound();
     v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
@@ -74,6 +82,10 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   }
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
   if (s.ok() && v->size() == 8) RememberUnique(k, keys::GetU64BE(v->data()));
+  if (s.IsNotFound()) {
+    unique_miss_key_.assign(k);
+    unique_miss_epoch_ = batch_.ApproximateBytes();
+  }
   return s;
 }
 

@@ -83,6 +83,10 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   Counters counters_;
   std::unordered_set<LabelId> touched_labels_;
   std::unordered_set<TypeId> touched_types_;
+  // The last unique-index key the DB did not have, and the overlay size
+  // then: while the overlay is unchanged, asking again answers NotFound.
+  std::string unique_miss_key_;
+  size_t unique_miss_epoch_ = SIZE_MAX;
   // Nodes known to exist in this txn's view (saves reads in CreateRel).
   std::unordered_set<NodeId> known_nodes_;
   // Committed nodes this txn deleted, and the committed id allocator: with

@@ -105,3 +105,32 @@ TEST_F(UniqueCacheTest, DroppedAndRebuiltIndexAnswersFromTheData) {
 
 }  // namespace
 }  // namespace trendgraph::storage
+
+namespace trendgraph::storage {
+namespace {
+
+// A miss is remembered only while the transaction writes nothing: a key
+// written after the miss must be seen by the next lookup and uniqueness check.
+TEST_F(UniqueCacheTest, RememberedMissEndsWithTheNextWrite) {
+  auto txn = graph_->BeginWrite();
+  NodeId found = 0;
+  EXPECT_TRUE(txn->LookupUnique(company_, name_, Value("Moonshot AI"), &found).IsNotFound());
+  auto a = txn->CreateNode({company_}, {{name_, Value("Moonshot AI")}});  // the check after the miss
+  ASSERT_OK(a.status());
+  ASSERT_OK(txn->LookupUnique(company_, name_, Value("Moonshot AI"), &found));
+  EXPECT_EQ(found, a.value());
+  auto b = txn->CreateNode({company_}, {{name_, Value("Moonshot AI")}});
+  EXPECT_TRUE(b.status().IsConstraintViolation()) << b.status().ToString();
+}
+
+TEST_F(UniqueCacheTest, RememberedMissDoesNotHideAnotherKey) {
+  auto txn = graph_->BeginWrite();
+  NodeId found = 0;
+  EXPECT_TRUE(txn->LookupUnique(company_, name_, Value("Baichuan"), &found).IsNotFound());
+  ASSERT_OK(txn->CreateNode({company_}, {{name_, Value("Baichuan")}}).status());
+  EXPECT_TRUE(txn->LookupUnique(company_, name_, Value("MiniMax"), &found).IsNotFound());
+  EXPECT_OK(txn->LookupUnique(company_, name_, Value("Baichuan"), &found));
+}
+
+}  // namespace
+}  // namespace trendgraph::storage
