@@ -272,11 +272,10 @@ class TokenMap {
   std::vector<uint32_t> labels_, types_, keys_;
 };
 
-PropRefs Refs(TokenMap& tm, const std::vector<std::pair<Token, Value>>& props) {
-  PropRefs out;
-  out.reserve(props.size());
-  for (const auto& [k, v] : props) out.emplace_back(tm.Key(k), &v);
-  return out;
+// Fills *out (reused across calls: no allocation per node or relationship).
+void Refs(TokenMap& tm, const std::vector<std::pair<Token, Value>>& props, PropRefs* out) {
+  out->clear();
+  for (const auto& [k, v] : props) out->emplace_back(tm.Key(k), &v);
 }
 
 Status Annotate(const Status& s, const std::string& what) {
@@ -350,9 +349,10 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
   std::vector<storage::NodeId> ids(nodes.size());
   Value v_source(provenance.source), v_hash(provenance.content_hash), v_plugin(provenance.plugin),
       v_time(provenance.ingested_at);
+  PropRefs props;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const BufferedNode& n = nodes[i];
-    PropRefs props = Refs(tm, n.props);
+    Refs(tm, n.props, &props);
     if (i + 1 == subject) {
       props.emplace_back(source_key, &v_source);
       props.emplace_back(hash_key, &v_hash);
@@ -371,7 +371,7 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
   for (const BufferedRel& rel : doc.rels()) {
     storage::NodeId from = ids[rel.from - 1];
     bool merge = !subject || from != subject_id;
-    PropRefs props = Refs(tm, rel.props);
+    Refs(tm, rel.props, &props);
     if (rel.to) {
       Status s = writer.Relate(tm.Type(rel.type), from, ids[rel.to - 1], props, merge);
       if (!s.ok()) return Annotate(s, "writing relationship " + tokens[rel.type]);
