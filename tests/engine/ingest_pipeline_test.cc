@@ -8,43 +8,26 @@
 
 #include "engine/plugin_host.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "hosted_graph_test.h"
 
 namespace trendgraph::engine {
 namespace {
 
 std::string TestPlugin(const std::string& name) { return std::string(TG_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
 
-class IngestPipelineTest : public ::testing::Test {
+class IngestPipelineTest : public testing::HostedGraphTest {
  protected:
   void SetUp() override {
-    storage::Options o;
-    o.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(o, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
-    host_ = std::make_unique<PluginHost>(&registry_);
+    HostedGraphTest::SetUp();
     ASSERT_OK(host_->Load(TestPlugin("tp_lines")));
   }
 
-  IngestReport Ingest(std::vector<IngestDocument> docs, std::string_view plugin = "auto") {
-    auto r = host_->Ingest(*graph_, plugin, docs, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : IngestReport{};
-  }
   IngestDocReport IngestOne(const std::string& name, const std::string& content) {
     IngestReport r = Ingest({{name, content}});
     EXPECT_EQ(r.documents.size(), 1u);
     return r.documents.empty() ? IngestDocReport{} : r.documents[0];
   }
 
-  uint64_t Count(const std::string& label) {
-    auto l = graph_->FindLabel(label);
-    return l ? graph_->NewSnapshot()->NodeCountByLabel(*l) : 0;
-  }
-  uint64_t CountRels(const std::string& type) {
-    auto t = graph_->FindType(type);
-    return t ? graph_->NewSnapshot()->RelCountByType(*t) : 0;
-  }
   std::optional<storage::NodeId> Find(const std::string& label, const std::string& key, const Value& v) {
     auto l = graph_->FindLabel(label);
     auto k = graph_->FindPropKey(key);
@@ -78,11 +61,6 @@ class IngestPipelineTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
-  query::ProcedureRegistry registry_;
-  std::unique_ptr<PluginHost> host_;
 };
 
 const char kDocA[] = "TGL1\narticle https://a.example/1|Chips and vouchers|hashA\nkw compute\nkw chips\nkw vouchers\n";
@@ -95,9 +73,9 @@ TEST_F(IngestPipelineTest, DocumentLandsWithProvenanceAndSchema) {
   EXPECT_FALSE(r.unchanged);
   EXPECT_EQ(r.nodes_created, 4u);
   EXPECT_EQ(r.relationships_created, 3u);
-  EXPECT_EQ(Count("Article"), 1u);
-  EXPECT_EQ(Count("Keyword"), 3u);
-  EXPECT_EQ(CountRels("HAS_KEYWORD"), 3u);
+  EXPECT_EQ(CountLabel("Article"), 1u);
+  EXPECT_EQ(CountLabel("Keyword"), 3u);
+  EXPECT_EQ(CountType("HAS_KEYWORD"), 3u);
 
   auto a = Find("Article", "id", Value("https://a.example/1"));
   ASSERT_TRUE(a);
@@ -138,7 +116,7 @@ TEST_F(IngestPipelineTest, ReingestingTheSameDocumentChangesNothing) {
 TEST_F(IngestPipelineTest, EditedDocumentReplacesItsFactsAndKeepsSharedConcepts) {
   ASSERT_TRUE(IngestOne("a.txt", kDocA).ok);
   ASSERT_TRUE(IngestOne("b.txt", kDocB).ok);
-  EXPECT_EQ(Count("Keyword"), 4u);  // compute, chips, vouchers, export controls
+  EXPECT_EQ(CountLabel("Keyword"), 4u);  // compute, chips, vouchers, export controls
 
   // Edit A: drop "chips" (shared with B) and "vouchers" (A's alone), add "subsidies".
   const char kDocA2[] = "TGL1\narticle https://a.example/1|Chips and vouchers (updated)|hashA\nkw compute\nkw subsidies\n";
@@ -156,8 +134,8 @@ TEST_F(IngestPipelineTest, EditedDocumentReplacesItsFactsAndKeepsSharedConcepts)
   EXPECT_TRUE(Find("Keyword", "name", Value("chips")));      // still used by B
   EXPECT_FALSE(Find("Keyword", "name", Value("vouchers")));  // used by nobody: gone
   EXPECT_TRUE(Find("Keyword", "name", Value("compute")));
-  EXPECT_EQ(Count("Keyword"), 4u);  // compute, chips, export controls, subsidies
-  EXPECT_EQ(CountRels("HAS_KEYWORD"), 4u);
+  EXPECT_EQ(CountLabel("Keyword"), 4u);  // compute, chips, export controls, subsidies
+  EXPECT_EQ(CountType("HAS_KEYWORD"), 4u);
   auto b = Find("Article", "id", Value("https://b.example/2"));
   ASSERT_TRUE(b);
   EXPECT_EQ(Targets(*b, "HAS_KEYWORD", "name"), (std::vector<std::string>{"chips", "export controls"}));
@@ -226,11 +204,11 @@ TEST_F(IngestPipelineTest, LinkByKeyWaitsForItsTargetAndCompletesLater) {
   auto a = Find("Article", "id", Value("https://a.example/1"));
   ASSERT_TRUE(a);
   EXPECT_EQ(Targets(*a, "CLOSEST", "id"), (std::vector<std::string>{"https://a.example/1"}));  // self link resolved
-  EXPECT_EQ(Count("_PendingLink"), 2u);
+  EXPECT_EQ(CountLabel("_PendingLink"), 2u);
 
   ASSERT_TRUE(IngestOne("b.txt", kDocB).ok);
   EXPECT_EQ(Targets(*a, "CLOSEST", "id"), (std::vector<std::string>{"https://a.example/1", "https://b.example/2"}));
-  EXPECT_EQ(Count("_PendingLink"), 1u);
+  EXPECT_EQ(CountLabel("_PendingLink"), 1u);
 
   // A fresh host (restart) still completes C's link: pending links are stored.
   host_ = std::make_unique<PluginHost>(nullptr);
@@ -238,8 +216,8 @@ TEST_F(IngestPipelineTest, LinkByKeyWaitsForItsTargetAndCompletesLater) {
   ASSERT_TRUE(IngestOne("c.txt", "TGL1\narticle https://c.example/3|C|hashC\n").ok);
   EXPECT_EQ(Targets(*a, "CLOSEST", "id"),
             (std::vector<std::string>{"https://a.example/1", "https://b.example/2", "https://c.example/3"}));
-  EXPECT_EQ(Count("_PendingLink"), 0u);
-  EXPECT_EQ(CountRels("CLOSEST"), 3u);
+  EXPECT_EQ(CountLabel("_PendingLink"), 0u);
+  EXPECT_EQ(CountType("CLOSEST"), 3u);
   // The rank property travelled with the link.
   auto t = graph_->FindType("CLOSEST");
   auto rank = graph_->FindPropKey("rank");
@@ -256,11 +234,11 @@ TEST_F(IngestPipelineTest, LinkByKeyWaitsForItsTargetAndCompletesLater) {
 
 TEST_F(IngestPipelineTest, EditingALinkingDocumentDropsItsPendingLinks) {
   ASSERT_TRUE(IngestOne("a.txt", "TGL1\narticle https://a.example/1|A|hashA\nlink hashZ|1\n").ok);
-  EXPECT_EQ(Count("_PendingLink"), 1u);
+  EXPECT_EQ(CountLabel("_PendingLink"), 1u);
   ASSERT_TRUE(IngestOne("a.txt", "TGL1\narticle https://a.example/1|A2|hashA\n").ok);
-  EXPECT_EQ(Count("_PendingLink"), 0u);
+  EXPECT_EQ(CountLabel("_PendingLink"), 0u);
   ASSERT_TRUE(IngestOne("z.txt", "TGL1\narticle https://z.example/1|Z|hashZ\n").ok);
-  EXPECT_EQ(CountRels("CLOSEST"), 0u);
+  EXPECT_EQ(CountType("CLOSEST"), 0u);
 }
 
 TEST_F(IngestPipelineTest, EnricherAddsFactsAndCanFailADocument) {
@@ -276,8 +254,8 @@ TEST_F(IngestPipelineTest, EnricherAddsFactsAndCanFailADocument) {
   EXPECT_NE(r.documents[1].error.find("e.txt"), std::string::npos);
   EXPECT_NE(r.documents[1].error.find("tp_enrich"), std::string::npos) << r.documents[1].error;
   EXPECT_TRUE(r.documents[2].ok) << r.documents[2].error;
-  EXPECT_EQ(Count("PolicyActor"), 1u);
-  EXPECT_EQ(CountRels("MENTIONS_ACTOR"), 2u);
+  EXPECT_EQ(CountLabel("PolicyActor"), 1u);
+  EXPECT_EQ(CountType("MENTIONS_ACTOR"), 2u);
   EXPECT_FALSE(Find("Article", "id", Value("https://e.example/1")));
   auto n = Find("Article", "id", Value("https://n.example/1"));
   ASSERT_TRUE(n);
@@ -299,8 +277,8 @@ TEST_F(IngestPipelineTest, FailureWhileWritingDropsOnlyThatDocumentOfItsGroup) {
   EXPECT_FALSE(Find("Article", "id", Value("https://b.example/2")));
   EXPECT_FALSE(Find("Keyword", "name", Value("export controls")));
   EXPECT_TRUE(Find("Article", "id", Value("https://c.example/3")));
-  EXPECT_EQ(Count("Article"), 2u);
-  EXPECT_EQ(CountRels("HAS_KEYWORD"), 4u);
+  EXPECT_EQ(CountLabel("Article"), 2u);
+  EXPECT_EQ(CountType("HAS_KEYWORD"), 4u);
 }
 
 TEST_F(IngestPipelineTest, OneTransactionPerDocumentGivesTheSameGraph) {
@@ -308,8 +286,8 @@ TEST_F(IngestPipelineTest, OneTransactionPerDocumentGivesTheSameGraph) {
   IngestReport r = Ingest({{"a.txt", kDocA}, {"b.txt", kDocB}, {"a.txt", kDocA}});
   EXPECT_EQ(r.ok, 3u);
   EXPECT_TRUE(r.documents[2].unchanged);
-  EXPECT_EQ(Count("Keyword"), 4u);
-  EXPECT_EQ(CountRels("HAS_KEYWORD"), 5u);
+  EXPECT_EQ(CountLabel("Keyword"), 4u);
+  EXPECT_EQ(CountType("HAS_KEYWORD"), 5u);
 }
 
 TEST_F(IngestPipelineTest, SameArticleTwiceInOneGroupIsReplacedNotDuplicated) {
@@ -317,9 +295,9 @@ TEST_F(IngestPipelineTest, SameArticleTwiceInOneGroupIsReplacedNotDuplicated) {
   IngestReport r = Ingest({{"a.txt", kDocA}, {"a.txt", kDocA2}});
   ASSERT_EQ(r.ok, 2u);
   EXPECT_EQ(r.documents[1].relationships_deleted, 3u);
-  EXPECT_EQ(Count("Article"), 1u);
-  EXPECT_EQ(CountRels("HAS_KEYWORD"), 1u);
-  EXPECT_EQ(Count("Keyword"), 1u);  // chips and vouchers were used by nobody else
+  EXPECT_EQ(CountLabel("Article"), 1u);
+  EXPECT_EQ(CountType("HAS_KEYWORD"), 1u);
+  EXPECT_EQ(CountLabel("Keyword"), 1u);  // chips and vouchers were used by nobody else
 }
 
 TEST_F(IngestPipelineTest, ProgressIsReportedPerDocument) {

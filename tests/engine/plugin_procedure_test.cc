@@ -5,21 +5,17 @@
 
 #include "engine/plugin_host.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "hosted_graph_test.h"
 
 namespace trendgraph::engine {
 namespace {
 
 std::string TestPlugin(const std::string& name) { return std::string(TG_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
 
-class PluginProcedureTest : public ::testing::Test {
+class PluginProcedureTest : public testing::HostedGraphTest {
  protected:
   void SetUp() override {
-    storage::Options o;
-    o.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(o, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
-    host_ = std::make_unique<PluginHost>(&registry_);
+    HostedGraphTest::SetUp();
     ASSERT_OK(host_->Load(TestPlugin("tp_lines")));
   }
 
@@ -42,11 +38,6 @@ class PluginProcedureTest : public ::testing::Test {
     return proc->second(args, ctx, emit);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
-  query::ProcedureRegistry registry_;
-  std::unique_ptr<PluginHost> host_;
 };
 
 TEST_F(PluginProcedureTest, ArgumentsAndDefaultsCrossAsValues) {

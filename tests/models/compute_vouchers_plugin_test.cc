@@ -14,12 +14,12 @@
 #include "engine/plugin_host.h"
 #include "query/query_api.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "hosted_graph_test.h"
 
 namespace trendgraph {
 namespace {
 
-const std::string kPlugin = std::string(TRENDGRAPH_PLUGIN_DIR) + "/trendgraph_compute_vouchers.so";
+const std::string kPlugin = testing::BuiltPlugin("compute_vouchers");
 const std::string kModel = std::string(TRENDGRAPH_SOURCE_DIR) + "/examples/compute_vouchers/model.json";
 
 struct Rows {
@@ -27,14 +27,10 @@ struct Rows {
   std::optional<query::ProcedureFailure> failure;
 };
 
-class ComputeVouchersPluginTest : public ::testing::Test {
+class ComputeVouchersPluginTest : public testing::HostedGraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
-    host_ = std::make_unique<engine::PluginHost>(&registry_);
+    HostedGraphTest::SetUp();
     ASSERT_OK(host_->Load(kPlugin));
   }
 
@@ -72,16 +68,6 @@ class ComputeVouchersPluginTest : public ::testing::Test {
     return 0;
   }
 
-  uint64_t CountLabel(const std::string& label) {
-    auto l = graph_->FindLabel(label);
-    if (!l) return 0;
-    return graph_->NewSnapshot()->NodeCountByLabel(*l);
-  }
-  uint64_t CountType(const std::string& type) {
-    auto t = graph_->FindType(type);
-    if (!t) return 0;
-    return graph_->NewSnapshot()->RelCountByType(*t);
-  }
 
   // RESTRICTS edges into the chip: control id -> "from..until fee f".
   std::map<std::string, std::string> Restricts(const std::string& chip_name) {
@@ -112,11 +98,6 @@ class ComputeVouchersPluginTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
-  query::ProcedureRegistry registry_;
-  std::unique_ptr<engine::PluginHost> host_;
 };
 
 Value::Map M(std::initializer_list<std::pair<const std::string, Value>> items) { return Value::Map(items); }

@@ -17,7 +17,7 @@
 #include "query/query_api.h"
 #include "storage/graph_store.h"
 #include "format_text.h"
-#include "test_util.h"
+#include "hosted_graph_test.h"
 
 namespace trendgraph {
 namespace {
@@ -40,31 +40,15 @@ std::vector<engine::IngestDocument> LoadDocs(const fs::path& dir) {
   return docs;
 }
 
-class FormatPluginsHostTest : public ::testing::Test {
+class FormatPluginsHostTest : public testing::HostedGraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
-    host_ = std::make_unique<engine::PluginHost>(&registry_);
-    for (const char* p : {"signals", "news", "actors"}) {
-      ASSERT_OK(host_->Load(std::string(TRENDGRAPH_PLUGIN_DIR) + "/trendgraph_" + p + ".so"));
-    }
+    HostedGraphTest::SetUp();
+    for (const char* p : {"signals", "news", "actors"}) ASSERT_OK(host_->Load(testing::BuiltPlugin(p)));
   }
 
   engine::IngestReport Ingest(std::string_view plugin, const std::vector<engine::IngestDocument>& docs) {
-    auto r = host_->Ingest(*graph_, plugin, docs, nullptr);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r.value() : engine::IngestReport();
-  }
-  uint64_t CountLabel(const std::string& label) {
-    auto l = graph_->FindLabel(label);
-    return l ? graph_->NewSnapshot()->NodeCountByLabel(*l) : 0;
-  }
-  uint64_t CountType(const std::string& type) {
-    auto t = graph_->FindType(type);
-    return t ? graph_->NewSnapshot()->RelCountByType(*t) : 0;
+    return HostedGraphTest::Ingest(docs, plugin);
   }
   std::vector<std::string> StringsOf(const std::string& label, const std::string& key) {
     std::vector<std::string> out;
@@ -79,12 +63,6 @@ class FormatPluginsHostTest : public ::testing::Test {
     }
     return out;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
-  query::ProcedureRegistry registry_;
-  std::unique_ptr<engine::PluginHost> host_;
 };
 
 TEST_F(FormatPluginsHostTest, WholeCorpusIngestsWithAuto) {
