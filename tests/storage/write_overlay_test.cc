@@ -96,5 +96,76 @@ TEST_F(WriteOverlayTest, RandomOperationsMatchAModel) {
   EXPECT_EQ(Scan(ov, "", "~"), all);
 }
 
+// Append mode (no iterator yet): point reads, prefix walks and the commit
+// order must match the model, also after more writes since the last sort;
+// then the first iterator switches to ordered mode and everything still
+// matches.
+TEST_F(WriteOverlayTest, AppendModeMatchesAModelUntilTheFirstIterator) {
+  std::mt19937 rng(7);
+  // Binary keys with long shared prefixes and different lengths, like ours.
+  auto key = [&] {
+    std::string k("\0\0\0\1", 4);
+    k.push_back("ANLU"[rng() % 4]);
+    for (int i = rng() % 14; i > 0; --i) k.push_back(static_cast<char>(rng() % 3 == 0 ? 0 : rng() % 256));
+    return k;
+  };
+  std::map<std::string, std::pair<std::string, bool>> model;  // key -> value, deleted
+  WriteOverlay ov;
+  auto check = [&] {
+    for (const auto& [k, e] : model) {
+      const WriteOverlay::Entry* got = ov.Find(k);
+      ASSERT_NE(got, nullptr);
+      EXPECT_EQ(got->deleted, e.second);
+      if (!e.second) {
+        EXPECT_EQ(std::string(got->value), e.first);
+      }
+    }
+    EXPECT_EQ(ov.Find(std::string("\0\0\0\1Q", 5)), nullptr);  // never written
+    std::string prefix("\0\0\0\1A", 5);
+    std::vector<std::string> want, got;
+    for (auto it = model.lower_bound(prefix); it != model.end() && it->first.starts_with(prefix); ++it)
+      want.push_back(it->first);
+    ov.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry&) { got.emplace_back(k); });
+    EXPECT_EQ(got, want);
+    rocksdb::WriteBatch batch;
+    ov.AppendTo(&batch);
+    EXPECT_EQ(batch.Count(), model.size());
+  };
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 400; ++i) {
+      std::string k = key();
+      if (rng() % 4 == 0) {
+        ov.Delete(k);
+        model[k] = {"", true};
+      } else {
+        std::string v("v");
+        v += std::to_string(round * 1000 + i);
+        ov.Put(k, v);
+        model[k] = {v, false};
+      }
+    }
+    check();
+  }
+  // Commit order: strictly increasing keys, the model's entries exactly.
+  rocksdb::WriteBatch batch;
+  ov.AppendTo(&batch);
+  ASSERT_TRUE(db_->Write(rocksdb::WriteOptions(), &batch).ok());
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::vector<std::string> live;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) live.push_back(it->key().ToString());
+  std::vector<std::string> want;
+  for (const auto& [k, e] : model)
+    if (!e.second) want.push_back(k);
+  EXPECT_EQ(live, want);
+  // The first iterator switches modes; later writes are seen by it too.
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const auto& [k, e] : model)
+    if (!e.second) all.emplace_back(k, e.first);
+  EXPECT_EQ(Scan(ov, "", "\xff"), all);
+  ov.Put(std::string("\0\0\0\1Z", 5), "late");
+  model[std::string("\0\0\0\1Z", 5)] = {"late", false};
+  check();
+}
+
 }  // namespace
 }  // namespace trendgraph::storage::internal
