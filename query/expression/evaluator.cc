@@ -172,12 +172,21 @@ Value EvalProperty(const Value& obj, const BoundExpr& e, EvalContext& ctx) {
   switch (obj.type()) {
     case Value::Type::kNull: return Value();
     case Value::Type::kNode: {
-      if (ctx.txn) return NodeProperty(obj.as_node().id, e.name, ctx, &e.cached_key);
-      if (e.cached_entity != obj.as_node().id) {
-        e.cached_value = NodeProperty(obj.as_node().id, e.name, ctx, &e.cached_key);
-        e.cached_entity = obj.as_node().id;
+      const uint64_t id = obj.as_node().id;
+      if (ctx.txn) return NodeProperty(id, e.name, ctx, &e.cached_key);
+      // The value is cached from the second consecutive read of one node on:
+      // keys evaluated once per distinct node (aggregation) then do not pay
+      // a copy of every value into the cache. cached_entity holds the node
+      // with kSeenOnce set after its first read, the plain id once cached.
+      constexpr uint64_t kSeenOnce = uint64_t{1} << 63;
+      if (e.cached_entity == id) return e.cached_value;
+      if (e.cached_entity == (id | kSeenOnce)) {
+        e.cached_value = NodeProperty(id, e.name, ctx, &e.cached_key);
+        e.cached_entity = id;
+        return e.cached_value;
       }
-      return e.cached_value;
+      e.cached_entity = id | kSeenOnce;
+      return NodeProperty(id, e.name, ctx, &e.cached_key);
     }
     case Value::Type::kRel: return RelProperty(obj.as_rel().id, e.name, ctx, &e.cached_key);
     case Value::Type::kMap: {
