@@ -112,12 +112,48 @@ WriteOverlay::Entry* WriteOverlay::Slot(std::string_view key) {
     if (it != map_.end() && it->first == key) return &it->second;
     return &map_.emplace_hint(it, Store(key), Entry())->second;
   }
-  auto it = index_.find(key);
-  if (it != index_.end()) return &it->second->entry;
-  Item& item = items_.emplace_back(Item{Store(key), Entry()});
-  index_.emplace(item.key, &item);
+  const uint64_t hash = HashKey(key);
+  if (const Item* found = Lookup(key, hash)) return const_cast<Entry*>(&found->entry);
+  if ((items_.size() + 1) * 2 > slots_.size()) Grow();
+  Item& item = items_.emplace_back(Item{Store(key), Entry(), hash});
+  size_t i = hash & mask_;
+  while (slots_[i] != 0) i = (i + 1) & mask_;
+  slots_[i] = static_cast<uint32_t>(items_.size());
   sorted_valid_ = false;
   return &item.entry;
+}
+
+uint64_t WriteOverlay::HashKey(std::string_view key) {
+  // Keys share long prefixes (graph id, tag, ids): every byte counts.
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = key.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, key.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  if (i < key.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, key.data() + i, key.size() - i);
+    h = (h ^ w) * kMul;
+  }
+  h ^= h >> 32;
+  h *= kMul;
+  return h ^ (h >> 29);
+}
+
+void WriteOverlay::Grow() {
+  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  size_t mask = slots.size() - 1;
+  for (size_t k = 0; k < items_.size(); ++k) {
+    size_t i = items_[k].hash & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = static_cast<uint32_t>(k + 1);
+  }
+  slots_.swap(slots);
+  mask_ = mask;
 }
 
 void WriteOverlay::Put(std::string_view key, const rocksdb::Slice& value) {
@@ -165,8 +201,9 @@ void WriteOverlay::SortItems() const {
 void WriteOverlay::SwitchToOrdered() const {
   if (ordered_) return;
   for (const Item& item : items_) map_.emplace_hint(map_.end(), item.key, item.entry);
-  index_.clear();
   items_.clear();
+  slots_.assign(kInitialSlots, 0);
+  mask_ = kInitialSlots - 1;
   sorted_.clear();
   sorted_.shrink_to_fit();
   ordered_ = true;

@@ -33,7 +33,6 @@
 #include <memory_resource>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace trendgraph::storage::internal {
@@ -49,7 +48,7 @@ class WriteOverlay {
   // frees them at once.
   using Map = std::pmr::map<std::string_view, Entry, std::less<>>;
 
-  WriteOverlay() : arena_(64 << 10), items_(&arena_), index_(&arena_), map_(&arena_) {}
+  WriteOverlay() : arena_(64 << 10), items_(&arena_), map_(&arena_) {}
   WriteOverlay(const WriteOverlay&) = delete;
   WriteOverlay& operator=(const WriteOverlay&) = delete;
 
@@ -72,8 +71,8 @@ class WriteOverlay {
       auto it = map_.find(key);
       return it == map_.end() ? nullptr : &it->second;
     }
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &it->second->entry;
+    const Item* item = Lookup(key, HashKey(key));
+    return item == nullptr ? nullptr : &item->entry;
   }
 
   // Calls fn(key, entry) for every entry whose key starts with `prefix`, in
@@ -106,6 +105,7 @@ class WriteOverlay {
   struct Item {
     std::string_view key;
     Entry entry;
+    uint64_t hash;
   };
   // An item with its first 16 key bytes (big-endian, zero-padded): most
   // comparisons of a sort end there, without touching the key bytes.
@@ -113,23 +113,35 @@ class WriteOverlay {
     uint64_t hi, lo;
     const Item* item;
   };
-  struct Hash {
-    size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
-  };
 
   // A copy of `s` in the arena.
   std::string_view Store(std::string_view s);
   // The entry for `key`, inserted empty if absent.
   Entry* Slot(std::string_view key);
+  static uint64_t HashKey(std::string_view key);
+  // The append-mode item with this key, or null.
+  const Item* Lookup(std::string_view key, uint64_t hash) const {
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      uint32_t slot = slots_[i];
+      if (slot == 0) return nullptr;
+      const Item& item = items_[slot - 1];
+      if (item.hash == hash && item.key == key) return &item;
+    }
+  }
+  // Doubles the slot table (append mode).
+  void Grow();
   // Sorts sorted_ (append mode) if a write came since the last sort.
   void SortItems() const;
   void SwitchToOrdered() const;
 
   std::pmr::monotonic_buffer_resource arena_;
   // Append mode: the entries in first-write order (a deque never moves
-  // them) and the index over them.
+  // them) and an open-addressing index over them (item index + 1, 0 =
+  // empty, linear probing, at most half full).
   mutable std::pmr::deque<Item> items_;
-  mutable std::pmr::unordered_map<std::string_view, Item*, Hash> index_;
+  mutable std::vector<uint32_t> slots_ = std::vector<uint32_t>(kInitialSlots, 0);
+  mutable size_t mask_ = kInitialSlots - 1;
+  static constexpr size_t kInitialSlots = 1024;
   mutable std::vector<SortKey> sorted_;
   mutable bool sorted_valid_ = true;
   // Ordered mode.
