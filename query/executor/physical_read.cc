@@ -177,26 +177,40 @@ struct AdjSource {
   std::optional<storage::TypeId> type;
 };
 
-bool ResolveSources(const LogicalOperator& op, EvalContext& ctx, std::vector<AdjSource>* out) {
-  out->clear();
-  std::vector<storage::Direction> dirs;
-  if (op.direction == PatternDirection::kLeftToRight) dirs = {storage::Direction::kOut};
-  else if (op.direction == PatternDirection::kRightToLeft) dirs = {storage::Direction::kIn};
-  else dirs = {storage::Direction::kOut, storage::Direction::kIn};
-  std::vector<std::optional<storage::TypeId>> types;
-  if (op.types.empty()) {
-    types.push_back(std::nullopt);
-  } else {
-    for (auto& t : op.types) {
-      auto id = ctx.tokens->FindType(t);
-      if (id && std::find(types.begin(), types.end(), std::optional<storage::TypeId>(*id)) == types.end())
-        types.push_back(*id);
+// The sources of one operator, resolved from its type names. A read query
+// resolves them once (under a snapshot no relationship of a type created
+// later is visible); a query with updates on every input row (it may have
+// created the type meanwhile). Returns false when nothing can match.
+class AdjSources {
+ public:
+  bool Resolve(const LogicalOperator& op, EvalContext& ctx) {
+    if (resolved_ && ctx.txn == nullptr) return !list_.empty();
+    resolved_ = true;
+    list_.clear();
+    storage::Direction dirs[2];
+    size_t ndirs = 0;
+    if (op.direction != PatternDirection::kRightToLeft) dirs[ndirs++] = storage::Direction::kOut;
+    if (op.direction != PatternDirection::kLeftToRight) dirs[ndirs++] = storage::Direction::kIn;
+    std::vector<std::optional<storage::TypeId>> types;
+    if (op.types.empty()) {
+      types.push_back(std::nullopt);
+    } else {
+      for (auto& t : op.types) {
+        auto id = ctx.tokens->FindType(t);
+        if (id && std::find(types.begin(), types.end(), std::optional<storage::TypeId>(*id)) == types.end())
+          types.push_back(*id);
+      }
     }
+    for (size_t d = 0; d < ndirs; ++d)
+      for (auto& t : types) list_.push_back(AdjSource{dirs[d], t});
+    return !list_.empty();
   }
-  for (auto d : dirs)
-    for (auto& t : types) out->push_back(AdjSource{d, t});
-  return !out->empty();
-}
+  const std::vector<AdjSource>& list() const { return list_; }
+
+ private:
+  bool resolved_ = false;
+  std::vector<AdjSource> list_;
+};
 
 RelRef MakeRel(const storage::AdjEntry& e, storage::NodeId from) {
   return e.dir == storage::Direction::kOut ? RelRef{e.rel, from, e.other, e.type}
@@ -221,7 +235,7 @@ class ExpandOp : public PhysicalOperator {
   using PhysicalOperator::PhysicalOperator;
   void Reset() override {
     it_.reset();
-    source_ = sources_.size();
+    source_ = sources_.list().size();
     PhysicalOperator::Reset();
   }
 
@@ -249,8 +263,8 @@ class ExpandOp : public PhysicalOperator {
         ThrowIfError(it_->status(), "expanding relationships");
         it_.reset();
       }
-      if (source_ < sources_.size()) {
-        auto& s = sources_[source_++];
+      if (source_ < sources_.list().size()) {
+        auto& s = sources_.list()[source_++];
         it_ = ctx.reader->Adjacency(from_, s.dir, s.type);
         continue;
       }
@@ -269,14 +283,14 @@ class ExpandOp : public PhysicalOperator {
         if (!r.is_rel()) continue;
         bound_rel_ = r.as_rel().id;
       }
-      if (!ResolveSources(op_, ctx, &sources_)) continue;
+      if (!sources_.Resolve(op_, ctx)) continue;
       source_ = 0;
     }
   }
 
  private:
   std::unique_ptr<storage::AdjacencyIterator> it_;
-  std::vector<AdjSource> sources_;
+  AdjSources sources_;
   size_t source_ = 0;
   storage::NodeId from_ = 0, to_ = 0;
   uint64_t bound_rel_ = 0;
@@ -342,7 +356,7 @@ class VarExpandOp : public PhysicalOperator {
           if (!to.is_node()) continue;
           to_ = to.as_node().id;
         }
-        if (!ResolveSources(op_, ctx, &sources_)) {
+        if (!sources_.Resolve(op_, ctx)) {
           emit_zero_ = op_.min_hops == 0;
           continue;
         }
@@ -406,7 +420,7 @@ class VarExpandOp : public PhysicalOperator {
   void PushLevel(storage::NodeId node, EvalContext& ctx, bool leaf = false) {
     Level l;
     l.node = node;
-    if (!leaf) Neighbours(op_, sources_, node, ctx, &l.entries);
+    if (!leaf) Neighbours(op_, sources_.list(), node, ctx, &l.entries);
     stack_.push_back(std::move(l));
   }
 
@@ -436,14 +450,14 @@ class VarExpandOp : public PhysicalOperator {
       ends_.clear();
       next_end_ = 0;
       bool start_is_end = op_.min_hops == 0;
-      if (!ResolveSources(op_, ctx, &sources_)) {
+      if (!sources_.Resolve(op_, ctx)) {
         if (start_is_end) ends_.push_back(from_);
         continue;
       }
       // Level 1: per neighbour m, the first relationship that reached it and
       // how many did.
       reached_.clear();
-      Neighbours(op_, sources_, from_, ctx, &adj_);
+      Neighbours(op_, sources_.list(), from_, ctx, &adj_);
       for (const auto& e : adj_) {
         if (e.other == from_) {
           start_is_end = true;  // a self-loop: a trail of length 1
@@ -460,7 +474,7 @@ class VarExpandOp : public PhysicalOperator {
         for (size_t i = 0; i < level1; ++i) {
           const storage::NodeId m = ends_[i];
           const Reach via = *reached_.Find(m);
-          Neighbours(op_, sources_, m, ctx, &adj_);
+          Neighbours(op_, sources_.list(), m, ctx, &adj_);
           for (const auto& e : adj_) {
             if (e.other == from_) {
               if (via.count > 1 || via.rel != e.rel) start_is_end = true;
@@ -479,7 +493,7 @@ class VarExpandOp : public PhysicalOperator {
   std::vector<Level> stack_;
   std::vector<RelRef> path_;
   std::vector<uint64_t> bound_;  // rel_bound: the relationships the path must follow
-  std::vector<AdjSource> sources_;
+  AdjSources sources_;
   storage::NodeId from_ = 0, to_ = 0;
   bool emit_zero_ = false;
   // distinct_ends state.
@@ -533,7 +547,7 @@ class ShortestPathOp : public PhysicalOperator {
       if (!a.is_node() || !b.is_node()) continue;
       from_ = a.as_node().id;
       to_ = b.as_node().id;
-      if (!ResolveSources(op_, ctx, &sources_)) continue;
+      if (!sources_.Resolve(op_, ctx)) continue;
       if (from_ == to_) {
         if (op_.min_hops == 0) results_.push_back({});
         continue;
@@ -554,7 +568,7 @@ class ShortestPathOp : public PhysicalOperator {
 
   void Expand(storage::NodeId node, bool reverse, EvalContext& ctx, std::vector<storage::AdjEntry>* out) {
     out->clear();
-    for (auto& s : sources_) {
+    for (auto& s : sources_.list()) {
       storage::Direction d = s.dir;
       if (reverse) d = d == storage::Direction::kOut ? storage::Direction::kIn : storage::Direction::kOut;
       auto it = ctx.reader->Adjacency(node, d, s.type);
@@ -669,7 +683,7 @@ class ShortestPathOp : public PhysicalOperator {
 
   std::vector<std::vector<RelRef>> results_;
   size_t next_ = 0;
-  std::vector<AdjSource> sources_;
+  AdjSources sources_;
   storage::NodeId from_ = 0, to_ = 0;
 };
 

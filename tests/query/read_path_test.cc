@@ -122,6 +122,19 @@ TEST_F(ReadPathTest, CountPerNodeThenRegroupByKey) {
   }
 }
 
+TEST_F(ReadPathTest, RelationshipTypesResolvedOncePerReadQueryButPerRowInWrites) {
+  // A read query resolves :R once for 3000 input rows; an unknown type
+  // matches nothing.
+  EXPECT_EQ(Count("MATCH (x:T)<-[:R]-(h) RETURN count(*)"), 3000);
+  EXPECT_EQ(Count("MATCH (x:T)-[:NEVER|S]->(y) RETURN count(*)"), 2 * 3000 - 3);
+  EXPECT_EQ(Count("MATCH (x:T)-[:NEVER]->(y) RETURN count(*)"), 0);
+  // A write query sees the type it created a row earlier: MERGE's match
+  // branch expands :FRESH before it exists (row 1 creates it) and must find
+  // it for row 2, or it would create a second relationship.
+  EXPECT_EQ(Count("UNWIND [1, 2] AS i MATCH (x:T {i: 0}) MERGE (x)-[:FRESH]->(y:T {i: 1}) RETURN count(*)"), 2);
+  EXPECT_EQ(Count("MATCH ()-[r:FRESH]->() RETURN count(r)"), 1);
+}
+
 TEST_F(ReadPathTest, PropertiesAndLabelsOfTheSameNodeInARow) {
   CollectSink sink;
   QueryOutcome o = Rows(
