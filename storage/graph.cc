@@ -147,6 +147,29 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     return NodeBytes(id, &bytes).ok();
   }
 
+  Status GetRel(RelId id, RelRecord* out) override {
+    if (cache_ == nullptr) return ReaderImpl::GetRel(id, out);
+    std::string_view bytes;
+    rocksdb::PinnableSlice holder;
+    TG_RETURN_IF_ERROR(RelBytes(id, &bytes, &holder));
+    out->id = id;
+    if (!keys::DecodeRelRecord(bytes, out))
+      return Status::Corruption("relationship record " + std::to_string(id) + " is malformed");
+    return Status::OK();
+  }
+  Status GetRelProperty(RelId id, PropKeyId key, Value* out) override {
+    if (cache_ == nullptr) return ReaderImpl::GetRelProperty(id, key, out);
+    std::string_view bytes;
+    rocksdb::PinnableSlice holder;
+    TG_RETURN_IF_ERROR(RelBytes(id, &bytes, &holder));
+    TypeId type;
+    NodeId start, end;
+    std::string_view props;
+    if (!keys::DecodeRelHeader(bytes, &type, &start, &end, &props) || !keys::FindProperty(props, key, out))
+      return Status::Corruption("relationship record " + std::to_string(id) + " is malformed");
+    return Status::OK();
+  }
+
   rocksdb::Status RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
     DisablePerfCountersOnThisThread();
     return db_->Get(ro_, db_->DefaultColumnFamily(), key, v);
@@ -176,7 +199,7 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   // one node in a row, and the snapshot never changes, so it is still exact.
   Status NodeBytes(NodeId id, std::string_view* out) {
     if (cache_ != nullptr) {
-      if (const CachedNode* e = cache_->FindNode(id)) {
+      if (const CachedRecord* e = cache_->FindNode(id)) {
         ++hits_;
         if (!e->exists) return NodeNotFound(id);
         *out = e->bytes();
@@ -196,7 +219,7 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     }
     if (!s.ok()) return FromRocks(s, "read node");
     if (cache_ != nullptr) {
-      if (const CachedNode* e = cache_->InsertNode(id, true, std::string_view(v.data(), v.size()))) {
+      if (const CachedRecord* e = cache_->InsertNode(id, true, std::string_view(v.data(), v.size()))) {
         *out = e->bytes();
         return Status::OK();
       }
@@ -208,6 +231,31 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     return Status::OK();
   }
   static Status NodeNotFound(NodeId id) { return Status::NotFound("node " + std::to_string(id) + " does not exist"); }
+
+  // The record of relationship `id` (cache_ set): from the read cache, else
+  // from RocksDB (then cached; when the cache refuses it, *out points into
+  // *holder).
+  Status RelBytes(RelId id, std::string_view* out, rocksdb::PinnableSlice* holder) {
+    if (const CachedRecord* e = cache_->FindRel(id)) {
+      ++hits_;
+      if (!e->exists) return RelNotFound(id);
+      *out = e->bytes();
+      return Status::OK();
+    }
+    ++misses_;
+    rocksdb::Status s = RawGet(keys::RelKey(g_, id), holder);
+    if (s.IsNotFound()) {
+      (void)cache_->InsertRel(id, false, {});
+      return RelNotFound(id);
+    }
+    if (!s.ok()) return FromRocks(s, "read relationship");
+    *out = std::string_view(holder->data(), holder->size());
+    if (const CachedRecord* e = cache_->InsertRel(id, true, *out)) *out = e->bytes();
+    return Status::OK();
+  }
+  static Status RelNotFound(RelId id) {
+    return Status::NotFound("relationship " + std::to_string(id) + " does not exist");
+  }
 
   // A prefix scan of RocksDB over a pooled iterator.
   std::unique_ptr<AdjacencyIterator> RocksAdjacency(NodeId node, Direction dir, std::optional<TypeId> type) {
@@ -341,7 +389,8 @@ std::unique_ptr<Snapshot> GraphImpl::NewSnapshot() {
   std::lock_guard lock(publish_mu_);
   size_t budget = db_->options().read_cache_bytes;
   if (cache_ == nullptr && budget > 0 && !dropped())
-    cache_ = std::make_shared<ReadCache>(counters_->next_node, TokenCount(keys::TokenKind::kLabel), budget);
+    cache_ = std::make_shared<ReadCache>(counters_->next_node, counters_->next_rel,
+                                         TokenCount(keys::TokenKind::kLabel), budget);
   return std::make_unique<SnapshotImpl>(shared_from_this(), rdb()->GetSnapshot(), counters_, cache_);
 }
 

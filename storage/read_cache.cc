@@ -22,11 +22,12 @@ size_t RoundUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 
 }  // namespace
 
-ReadCache::ReadCache(uint64_t node_capacity, uint32_t label_capacity, size_t budget_bytes)
-    : node_capacity_(node_capacity), label_capacity_(label_capacity), budget_(budget_bytes) {}
+ReadCache::ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes)
+    : node_capacity_(node_capacity), rel_capacity_(rel_capacity), label_capacity_(label_capacity), budget_(budget_bytes) {}
 
 ReadCache::~ReadCache() {
   std::free(nodes_.load());
+  std::free(rels_.load());
   std::free(adj_[0].load());
   std::free(adj_[1].load());
   std::free(labels_.load());
@@ -94,18 +95,27 @@ const T* ReadCache::Publish(const T** array, uint64_t id, const T* entry) {
   return expected;  // a concurrent insert won; ours stays unused in the arena
 }
 
-const CachedNode* ReadCache::InsertNode(NodeId id, bool exists, std::string_view bytes) {
-  if (id >= node_capacity_) return nullptr;
-  const CachedNode** array = EnsureSlots(nodes_, node_capacity_);
+const CachedRecord* ReadCache::InsertRecord(Slots<CachedRecord>& slots, uint64_t capacity, uint64_t id, bool exists,
+                                            std::string_view bytes) {
+  if (id >= capacity) return nullptr;
+  const CachedRecord** array = EnsureSlots(slots, capacity);
   if (array == nullptr) return nullptr;
-  static_assert(alignof(CachedNode) <= kAlign);
-  char* p = static_cast<char*>(Allocate(sizeof(CachedNode) + bytes.size()));
+  static_assert(alignof(CachedRecord) <= kAlign);
+  char* p = static_cast<char*>(Allocate(sizeof(CachedRecord) + bytes.size()));
   if (p == nullptr) return nullptr;
-  char* data = p + sizeof(CachedNode);
+  char* data = p + sizeof(CachedRecord);
   if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
-  auto* entry = new (p) CachedNode{data, static_cast<uint32_t>(bytes.size()), exists};
+  auto* entry = new (p) CachedRecord{data, static_cast<uint32_t>(bytes.size()), exists};
   entries_.fetch_add(1, std::memory_order_relaxed);
-  return Publish(array, id, static_cast<const CachedNode*>(entry));
+  return Publish(array, id, static_cast<const CachedRecord*>(entry));
+}
+
+const CachedRecord* ReadCache::InsertNode(NodeId id, bool exists, std::string_view bytes) {
+  return InsertRecord(nodes_, node_capacity_, id, exists, bytes);
+}
+
+const CachedRecord* ReadCache::InsertRel(RelId id, bool exists, std::string_view bytes) {
+  return InsertRecord(rels_, rel_capacity_, id, exists, bytes);
 }
 
 const CachedAdjacency* ReadCache::InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries) {

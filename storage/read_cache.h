@@ -11,12 +11,13 @@
 // Contents, filled lazily by snapshots on a miss (they read RocksDB as
 // before, then insert):
 //   - node record bytes by node id (or "no such node");
+//   - relationship record bytes by relationship id (or "no such relationship");
 //   - the adjacency of (node, direction): every entry in key order
 //     (type, other, rel), in one contiguous array;
 //   - the node ids of a label, in id order.
 //
-// Node ids are dense (below Counters::next_node of the epoch), so node-keyed
-// entries live in arrays indexed by id, allocated zeroed on first insert
+// Node and relationship ids are dense (below Counters::next_node / next_rel
+// of the epoch), so id-keyed entries live in arrays indexed by id, allocated zeroed on first insert
 // (calloc: untouched pages cost nothing), holding atomic pointers to
 // immutable entries in an arena. Lookups are lock-free loads; an insert
 // copies into the arena and publishes with a compare-exchange (a loser's copy
@@ -38,8 +39,9 @@
 
 namespace trendgraph::storage::internal {
 
-// A cached node record. `exists` false: the node does not exist in this epoch.
-struct CachedNode {
+// A cached node or relationship record. `exists` false: there is no such
+// node (relationship) in this epoch.
+struct CachedRecord {
   const char* data = nullptr;
   uint32_t size = 0;
   bool exists = false;
@@ -69,15 +71,17 @@ struct ReadCacheStats {
 
 class ReadCache {
  public:
-  // node_capacity: node ids of this epoch are below it (Counters::next_node);
-  // label_capacity: label ids below it are cacheable. budget_bytes > 0.
-  ReadCache(uint64_t node_capacity, uint32_t label_capacity, size_t budget_bytes);
+  // node_capacity / rel_capacity: ids of this epoch are below them
+  // (Counters::next_node / next_rel); label_capacity: label ids below it are
+  // cacheable. budget_bytes > 0.
+  ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes);
   ~ReadCache();
   ReadCache(const ReadCache&) = delete;
   ReadCache& operator=(const ReadCache&) = delete;
 
   // Lookups: null on a miss (never cached, out of range).
-  const CachedNode* FindNode(NodeId id) const { return Load(nodes_, id, node_capacity_); }
+  const CachedRecord* FindNode(NodeId id) const { return Load(nodes_, id, node_capacity_); }
+  const CachedRecord* FindRel(RelId id) const { return Load(rels_, id, rel_capacity_); }
   const CachedAdjacency* FindAdjacency(NodeId id, Direction dir) const {
     return Load(adj_[static_cast<int>(dir)], id, node_capacity_);
   }
@@ -86,7 +90,8 @@ class ReadCache {
   // Inserts: return the published entry (this one, or the one a concurrent
   // insert published first), or null when the id is out of range or the
   // budget is exhausted. The inputs are copied.
-  const CachedNode* InsertNode(NodeId id, bool exists, std::string_view bytes);
+  const CachedRecord* InsertNode(NodeId id, bool exists, std::string_view bytes);
+  const CachedRecord* InsertRel(RelId id, bool exists, std::string_view bytes);
   const CachedAdjacency* InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries);
   const CachedIds* InsertLabel(LabelId label, const std::vector<NodeId>& ids);
 
@@ -119,14 +124,20 @@ class ReadCache {
   // `n` bytes from the arena, aligned for any entry type; budget reserved.
   void* Allocate(size_t n);
 
+  // A record copied into the arena, published at slots[id].
+  const CachedRecord* InsertRecord(Slots<CachedRecord>& slots, uint64_t capacity, uint64_t id, bool exists,
+                                   std::string_view bytes);
+
   const uint64_t node_capacity_;
+  const uint64_t rel_capacity_;
   const uint32_t label_capacity_;
   const size_t budget_;
   std::atomic<size_t> used_{0};
   std::atomic<uint64_t> entries_{0};
   std::atomic<bool> full_{false};
 
-  Slots<CachedNode> nodes_{nullptr};
+  Slots<CachedRecord> nodes_{nullptr};
+  Slots<CachedRecord> rels_{nullptr};
   Slots<CachedAdjacency> adj_[2] = {nullptr, nullptr};
   Slots<CachedIds> labels_{nullptr};
 

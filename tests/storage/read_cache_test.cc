@@ -76,6 +76,25 @@ std::string ReadAll(Graph& g, GraphReader& r, NodeId max_id, const Vocabulary& v
       out << "\n";
     }
   }
+  for (RelId id = 0; id < max_id; ++id) {  // fewer rels than node ids here: absent ones too
+    RelRecord rel;
+    Status s = r.GetRel(id, &rel);
+    out << "rel " << id << " ";
+    if (!s.ok()) {
+      Value v;
+      out << (s.IsNotFound() ? "NotFound" : s.ToString())
+          << (r.GetRelProperty(id, 0, &v).IsNotFound() ? " NotFound" : " ?") << "\n";
+      continue;
+    }
+    out << rel.start << "-" << g.TypeName(rel.type) << "->" << rel.end;
+    for (const auto& [k, v] : rel.props) out << " " << g.PropKeyName(k) << "=" << v.DebugString();
+    for (const std::string& name : keys) {
+      Value v;
+      s = r.GetRelProperty(id, *g.FindPropKey(name), &v);
+      out << " " << name << ":" << (s.ok() ? v.DebugString() : s.ToString());
+    }
+    out << "\n";
+  }
   for (const std::string& name : labels) {
     out << "label " << name << ":";
     auto it = r.ScanLabel(*g.FindLabel(name));
@@ -111,6 +130,7 @@ class ReadCacheTest : public ::testing::Test {
     LabelId policy = txn->GetOrCreateLabel("Policy");
     PropKeyId name = txn->GetOrCreatePropKey("name");
     PropKeyId published = txn->GetOrCreatePropKey("published");
+    PropKeyId relevancy = txn->GetOrCreatePropKey("relevancy");
     TypeId mentions = txn->GetOrCreateType("MENTIONS");
     TypeId cites = txn->GetOrCreateType("CITES");
     std::vector<NodeId> techs;
@@ -122,7 +142,9 @@ class ReadCacheTest : public ::testing::Test {
       NodeId a = txn->CreateNode({article}, {{name, Value("article " + std::to_string(i))},
                                              {published, Value("2025-0" + std::to_string(1 + i % 9) + "-01")}})
                      .value();
-      for (int k = 0; k <= i % 4; ++k) ASSERT_OK(txn->CreateRel(mentions, a, techs[(i + k) % 5], {}).status());
+      for (int k = 0; k <= i % 4; ++k)
+        ASSERT_OK(txn->CreateRel(mentions, a, techs[(i + k) % 5], {{relevancy, Value(int64_t{1 + (i + k) % 5})}})
+                      .status());
       ASSERT_OK(txn->CreateRel(cites, a, prev, {}).status());
       prev = a;
     }
@@ -181,6 +203,7 @@ TEST_F(ReadCacheTest, CommitStartsANewEpochAndOldSnapshotsKeepTheirs) {
     ASSERT_OK(txn->CreateRel(restricts, ban, 0, {}).status());
     ASSERT_OK(txn->CreateRel(mentions, 7, 0, {}).status());
     ASSERT_OK(txn->DeleteRel(0));
+    ASSERT_OK(txn->SetRelProperty(1, txn->GetOrCreatePropKey("relevancy"), Value(int64_t{9})));
     ASSERT_OK(txn->Commit());
   }
   EXPECT_EQ(Stats().read_cache_bytes, 0u) << "a commit must leave no cache entries of the old epoch current";
@@ -359,15 +382,21 @@ TEST_F(ReadCacheTest, ASmallBudgetCachesSomeAndAnswersTheRestFromRocksDb) {
 }
 
 TEST(ReadCacheUnitTest, InsertThenFindAndBudget) {
-  internal::ReadCache cache(/*node_capacity=*/100, /*label_capacity=*/4, /*budget_bytes=*/1 << 20);
+  internal::ReadCache cache(/*node_capacity=*/100, /*rel_capacity=*/10, /*label_capacity=*/4, /*budget_bytes=*/1 << 20);
   EXPECT_EQ(cache.FindNode(3), nullptr);
-  const internal::CachedNode* n = cache.InsertNode(3, true, "record");
+  const internal::CachedRecord* n = cache.InsertNode(3, true, "record");
   ASSERT_NE(n, nullptr);
   EXPECT_EQ(cache.FindNode(3), n);
   EXPECT_EQ(n->bytes(), "record");
   // A second insert of the same id loses to the first.
   EXPECT_EQ(cache.InsertNode(3, true, "other"), n);
   EXPECT_EQ(cache.InsertNode(100, true, "x"), nullptr);  // out of range
+  EXPECT_EQ(cache.FindRel(3), nullptr);  // nodes and relationships apart
+  const internal::CachedRecord* r = cache.InsertRel(3, false, {});
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->exists);
+  EXPECT_EQ(cache.FindRel(3), r);
+  EXPECT_EQ(cache.InsertRel(10, true, "x"), nullptr);
   std::vector<AdjEntry> adj = {{7, 1, 2, Direction::kIn}, {8, 2, 1, Direction::kIn}};
   const internal::CachedAdjacency* a = cache.InsertAdjacency(3, Direction::kIn, adj);
   ASSERT_NE(a, nullptr);
