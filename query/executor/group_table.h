@@ -47,6 +47,17 @@ class GroupTable {
     }
   }
 
+  // Room for `groups` groups without rehashing or moving keys.
+  void Reserve(size_t groups) {
+    size_t n = slots_.empty() ? 16 : slots_.size();
+    while ((groups + 1) * 4 > n * 3) n *= 2;
+    if (n > slots_.size()) {
+      hashes_.reserve(groups);
+      Rehash(n);
+    }
+    keys_.reserve(groups * width_);
+  }
+
   size_t size() const { return hashes_.size(); }
   size_t width() const { return width_; }
   Value* key(uint32_t g) { return keys_.data() + static_cast<size_t>(g) * width_; }
@@ -74,8 +85,8 @@ class GroupTable {
       if (!Equivalent(k[i], key[i])) return false;
     return true;
   }
-  void Grow() {
-    size_t n = slots_.empty() ? 16 : slots_.size() * 2;
+  void Grow() { Rehash(slots_.empty() ? 16 : slots_.size() * 2); }
+  void Rehash(size_t n) {
     slots_.assign(n, kEmpty);
     size_t mask = n - 1;
     for (size_t g = 0; g < hashes_.size(); ++g) {

@@ -915,6 +915,10 @@ class AggregateOp : public PhysicalOperator {
     // order find their blocks already hot.
     std::vector<std::pair<uint64_t, uint64_t>> by_id = node_counts.entries();
     std::sort(by_id.begin(), by_id.end());
+    // At most one group per entity (combination): no rehash, no key moves.
+    groups_.Reserve(by_id.size() + combos.size());
+    counts_.reserve((by_id.size() + combos.size()) * naggs);
+    states_.reserve((by_id.size() + combos.size()) * naggs);
     for (auto& [id, n] : by_id) {
       ctx.Tick();
       frame[op_.slots[0]] = Value(NodeRef{id});
