@@ -8,19 +8,39 @@ namespace trendgraph::storage::internal {
 
 namespace {
 
-// Adjacency entries of one node from the read cache: a range of an immutable
-// array the cache owns (valid while the snapshot lives).
+// Adjacency entries of one node from the read cache: the type runs
+// [run, run_end) of an immutable list the cache owns (valid while the
+// snapshot lives).
 class CachedAdjacencyIterator final : public AdjacencyIterator {
  public:
-  CachedAdjacencyIterator(const AdjEntry* begin, const AdjEntry* end) : cur_(begin), end_(end) {}
-  bool Valid() const override { return cur_ != end_; }
-  void Next() override { ++cur_; }
-  const AdjEntry& entry() const override { return *cur_; }
+  CachedAdjacencyIterator(const CachedAdjEntry* entries, const CachedTypeRun* run, const CachedTypeRun* run_end,
+                          Direction dir)
+      : entries_(entries), run_(run), run_end_(run_end) {
+    entry_.dir = dir;
+    if (run_ != run_end_) i_ = run_->begin;
+    Settle();
+  }
+  bool Valid() const override { return run_ != run_end_; }
+  void Next() override {
+    ++i_;
+    Settle();
+  }
+  const AdjEntry& entry() const override { return entry_; }
   Status status() const override { return Status::OK(); }
 
  private:
-  const AdjEntry* cur_;
-  const AdjEntry* end_;
+  void Settle() {
+    if (run_ != run_end_ && i_ == run_->end) ++run_;  // runs are contiguous and never empty
+    if (run_ == run_end_) return;
+    entry_.type = run_->type;
+    entry_.other = entries_[i_].other;
+    entry_.rel = entries_[i_].rel;
+  }
+  const CachedAdjEntry* entries_;
+  const CachedTypeRun* run_;
+  const CachedTypeRun* run_end_;
+  uint32_t i_ = 0;
+  AdjEntry entry_;
 };
 
 // Node ids of a cached label scan.
@@ -93,15 +113,21 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
 
   std::unique_ptr<AdjacencyIterator> Adjacency(NodeId node, Direction dir, std::optional<TypeId> type) override {
     if (const CachedAdjacency* list = CachedAdjacencyOf(node, dir)) {
-      auto [begin, end] = TypeRange(*list, type);
-      return std::make_unique<CachedAdjacencyIterator>(begin, end);
+      const CachedTypeRun* begin = list->runs;
+      const CachedTypeRun* end = list->runs_end();
+      if (type) {
+        begin = list->FindRun(*type);
+        end = begin == nullptr ? begin : begin + 1;
+      }
+      return std::make_unique<CachedAdjacencyIterator>(list->entries, begin, end, dir);
     }
     return RocksAdjacency(node, dir, type);
   }
   uint64_t Degree(NodeId node, Direction dir, std::optional<TypeId> type) override {
     if (const CachedAdjacency* list = CachedAdjacencyOf(node, dir)) {
-      auto [begin, end] = TypeRange(*list, type);
-      return static_cast<uint64_t>(end - begin);
+      if (!type) return list->count;
+      const CachedTypeRun* run = list->FindRun(*type);
+      return run == nullptr ? 0 : run->end - run->begin;
     }
     uint64_t n = 0;
     for (auto it = RocksAdjacency(node, dir, type); it->Valid(); it->Next()) ++n;
@@ -292,18 +318,6 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     if (!ok) return nullptr;
     return cache_->InsertAdjacency(node, dir, adj_scratch_);
   }
-  // The entries of `type` (all when none): a contiguous run, as the list is
-  // sorted by type first.
-  static std::pair<const AdjEntry*, const AdjEntry*> TypeRange(const CachedAdjacency& list,
-                                                               std::optional<TypeId> type) {
-    if (!type) return {list.begin(), list.end()};
-    const AdjEntry* lo = std::lower_bound(list.begin(), list.end(), *type,
-                                          [](const AdjEntry& a, TypeId t) { return a.type < t; });
-    const AdjEntry* hi = std::upper_bound(lo, list.end(), *type,
-                                          [](TypeId t, const AdjEntry& a) { return t < a.type; });
-    return {lo, hi};
-  }
-
   rocksdb::DB* const db_;
   const rocksdb::Snapshot* const snap_;
   std::shared_ptr<const Counters> counters_;

@@ -119,15 +119,26 @@ const CachedRecord* ReadCache::InsertRel(RelId id, bool exists, std::string_view
 }
 
 const CachedAdjacency* ReadCache::InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries) {
-  if (id >= node_capacity_) return nullptr;
+  if (id >= node_capacity_ || entries.size() > UINT32_MAX) return nullptr;
   const CachedAdjacency** array = EnsureSlots(adj_[static_cast<int>(dir)], node_capacity_);
   if (array == nullptr) return nullptr;
-  static_assert(sizeof(CachedAdjacency) % alignof(AdjEntry) == 0 && alignof(AdjEntry) <= kAlign);
-  char* p = static_cast<char*>(Allocate(sizeof(CachedAdjacency) + entries.size() * sizeof(AdjEntry)));
+  uint32_t run_count = 0;
+  for (size_t i = 0; i < entries.size(); ++i) run_count += i == 0 || entries[i].type != entries[i - 1].type;
+  // Header, then entries (8-aligned), then runs (4-aligned).
+  static_assert(sizeof(CachedAdjacency) % alignof(CachedAdjEntry) == 0 && alignof(CachedAdjEntry) <= kAlign);
+  static_assert(sizeof(CachedAdjEntry) % alignof(CachedTypeRun) == 0);
+  char* p = static_cast<char*>(Allocate(sizeof(CachedAdjacency) + entries.size() * sizeof(CachedAdjEntry) +
+                                        run_count * sizeof(CachedTypeRun)));
   if (p == nullptr) return nullptr;
-  auto* data = reinterpret_cast<AdjEntry*>(p + sizeof(CachedAdjacency));
-  std::uninitialized_copy(entries.begin(), entries.end(), data);
-  auto* entry = new (p) CachedAdjacency{entries.size(), data};
+  auto* data = reinterpret_cast<CachedAdjEntry*>(p + sizeof(CachedAdjacency));
+  auto* runs = reinterpret_cast<CachedTypeRun*>(data + entries.size());
+  uint32_t r = 0;
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    new (data + i) CachedAdjEntry{entries[i].other, entries[i].rel};
+    if (i == 0 || entries[i].type != entries[i - 1].type) new (runs + r++) CachedTypeRun{entries[i].type, i, i};
+    ++runs[r - 1].end;
+  }
+  auto* entry = new (p) CachedAdjacency{data, runs, static_cast<uint32_t>(entries.size()), run_count};
   entries_.fetch_add(1, std::memory_order_relaxed);
   return Publish(array, id, static_cast<const CachedAdjacency*>(entry));
 }

@@ -48,12 +48,32 @@ struct CachedRecord {
   std::string_view bytes() const { return {data, size}; }
 };
 
-// A cached adjacency list: `count` entries sorted by (type, other, rel).
+// A cached adjacency list: `count` entries (far end, relationship) in key
+// order, i.e. grouped by type; `runs` says which entries have which type
+// (ascending types, contiguous, none empty). Storing the type once per run
+// and the direction not at all halves an entry (16 bytes, not the 32 of an
+// AdjEntry), so twice as many fit a CPU cache line when a query walks them.
+struct CachedAdjEntry {
+  NodeId other = 0;
+  RelId rel = 0;
+};
+struct CachedTypeRun {
+  TypeId type = 0;
+  uint32_t begin = 0;  // entries [begin, end) have this type
+  uint32_t end = 0;
+};
 struct CachedAdjacency {
-  size_t count = 0;
-  const AdjEntry* entries = nullptr;
-  const AdjEntry* begin() const { return entries; }
-  const AdjEntry* end() const { return entries + count; }
+  const CachedAdjEntry* entries = nullptr;
+  const CachedTypeRun* runs = nullptr;
+  uint32_t count = 0;
+  uint32_t run_count = 0;
+  const CachedTypeRun* runs_end() const { return runs + run_count; }
+  // The run of `type`, or null when the list has none.
+  const CachedTypeRun* FindRun(TypeId type) const {
+    for (const CachedTypeRun* r = runs; r != runs_end(); ++r)
+      if (r->type == type) return r;
+    return nullptr;
+  }
 };
 
 // A cached label scan: `count` node ids in increasing order.
@@ -89,7 +109,8 @@ class ReadCache {
 
   // Inserts: return the published entry (this one, or the one a concurrent
   // insert published first), or null when the id is out of range or the
-  // budget is exhausted. The inputs are copied.
+  // budget is exhausted. The inputs are copied; adjacency `entries` must be
+  // in key order (type, other, rel), as a prefix scan returns them.
   const CachedRecord* InsertNode(NodeId id, bool exists, std::string_view bytes);
   const CachedRecord* InsertRel(RelId id, bool exists, std::string_view bytes);
   const CachedAdjacency* InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries);

@@ -397,13 +397,25 @@ TEST(ReadCacheUnitTest, InsertThenFindAndBudget) {
   EXPECT_FALSE(r->exists);
   EXPECT_EQ(cache.FindRel(3), r);
   EXPECT_EQ(cache.InsertRel(10, true, "x"), nullptr);
-  std::vector<AdjEntry> adj = {{7, 1, 2, Direction::kIn}, {8, 2, 1, Direction::kIn}};
+  // rel, type, other, dir; in key order (type, other, rel).
+  std::vector<AdjEntry> adj = {{7, 1, 2, Direction::kIn}, {9, 1, 5, Direction::kIn}, {8, 2, 1, Direction::kIn}};
   const internal::CachedAdjacency* a = cache.InsertAdjacency(3, Direction::kIn, adj);
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(cache.FindAdjacency(3, Direction::kOut), nullptr);
   EXPECT_EQ(cache.FindAdjacency(3, Direction::kIn), a);
-  ASSERT_EQ(a->count, 2u);
-  EXPECT_EQ(a->entries[1].rel, 8u);
+  ASSERT_EQ(a->count, 3u);
+  EXPECT_EQ(a->entries[1].rel, 9u);
+  EXPECT_EQ(a->entries[2].other, 1u);
+  ASSERT_EQ(a->run_count, 2u);
+  EXPECT_EQ(a->FindRun(1)->begin, 0u);
+  EXPECT_EQ(a->FindRun(1)->end, 2u);
+  EXPECT_EQ(a->FindRun(2)->begin, 2u);
+  EXPECT_EQ(a->FindRun(2)->end, 3u);
+  EXPECT_EQ(a->FindRun(3), nullptr);
+  const internal::CachedAdjacency* empty = cache.InsertAdjacency(4, Direction::kOut, {});
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(empty->count, 0u);
+  EXPECT_EQ(empty->run_count, 0u);
   const internal::CachedIds* ids = cache.InsertLabel(2, {1, 5, 9});
   ASSERT_NE(ids, nullptr);
   EXPECT_EQ(cache.FindLabel(2)->ids[2], 9u);
