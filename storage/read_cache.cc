@@ -1,5 +1,6 @@
 #include "storage/read_cache.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -8,13 +9,15 @@ namespace trendgraph::storage::internal {
 
 namespace {
 
-// Arena blocks: big enough that a block allocation per thousands of entries
-// is noise, small enough that an epoch holding a handful of entries (one per
-// ingested document during an ingest) does not pin much memory.
+// Arena blocks grow from kFirstBlockBytes to kBlockBytes: an epoch that
+// caches a handful of entries (a query between two commits of an ingest)
+// takes one small block from the heap, and a long-lived one allocates a
+// block per thousands of entries.
+constexpr size_t kFirstBlockBytes = 16 << 10;
 constexpr size_t kBlockBytes = 256 << 10;
 // Larger requests (the adjacency of a hub node, a label scan) get their own
 // block, so they do not waste the rest of the current one.
-constexpr size_t kLargeBytes = kBlockBytes / 4;
+constexpr size_t kLargeBytes = kFirstBlockBytes / 4;
 // Every entry type holds 8-byte fields at most.
 constexpr size_t kAlign = 8;
 
@@ -26,12 +29,20 @@ ReadCache::ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t lab
     : node_capacity_(node_capacity), rel_capacity_(rel_capacity), label_capacity_(label_capacity), budget_(budget_bytes) {}
 
 ReadCache::~ReadCache() {
-  std::free(nodes_.load());
-  std::free(rels_.load());
-  std::free(adj_[0].load());
-  std::free(adj_[1].load());
-  std::free(labels_.load());
+  FreeSlots(nodes_, node_capacity_);
+  FreeSlots(rels_, rel_capacity_);
+  FreeSlots(adj_[0], node_capacity_);
+  FreeSlots(adj_[1], node_capacity_);
+  FreeSlots(labels_, label_capacity_);
   for (char* b : blocks_) std::free(b);
+}
+
+template <class T>
+void ReadCache::FreeSlots(Slots<T>& slots, uint64_t capacity) {
+  const T*** top = slots.top.load();
+  if (top == nullptr) return;
+  for (uint64_t p = 0; p < (capacity + kPageSlots - 1) >> kPageBits; ++p) std::free(top[p]);
+  std::free(top);
 }
 
 bool ReadCache::Reserve(size_t n) {
@@ -57,12 +68,14 @@ void* ReadCache::Allocate(size_t n) {
   }
   if (n > cur_left_) {
     // A whole block is counted when taken: the budget bounds real memory.
-    if (!Reserve(kBlockBytes)) return nullptr;
-    char* b = static_cast<char*>(std::malloc(kBlockBytes));
+    size_t size = std::min(kBlockBytes, kFirstBlockBytes << std::min<size_t>(arena_blocks_, 8));
+    if (!Reserve(size)) return nullptr;
+    char* b = static_cast<char*>(std::malloc(size));
     if (b == nullptr) return nullptr;
     blocks_.push_back(b);
+    ++arena_blocks_;
     cur_ = b;
-    cur_left_ = kBlockBytes;
+    cur_left_ = size;
   }
   void* p = cur_;
   cur_ += n;
@@ -71,26 +84,35 @@ void* ReadCache::Allocate(size_t n) {
 }
 
 template <class T>
-const T** ReadCache::EnsureSlots(Slots<T>& slots, uint64_t capacity) {
-  const T** array = slots.load(std::memory_order_acquire);
-  if (array != nullptr) return array;
+const T** ReadCache::EnsureSlot(Slots<T>& slots, uint64_t capacity, uint64_t id) {
+  const T*** top = slots.top.load(std::memory_order_acquire);
+  const T** page =
+      top == nullptr ? nullptr : std::atomic_ref<const T**>(top[id >> kPageBits]).load(std::memory_order_acquire);
+  if (page != nullptr) return page + (id & (kPageSlots - 1));
   std::lock_guard lock(mu_);
-  array = slots.load(std::memory_order_acquire);
-  if (array != nullptr) return array;
-  size_t bytes = capacity * sizeof(const T*);
-  if (!Reserve(bytes)) return nullptr;
-  // calloc: large zeroed allocations come straight from mmap, so pages of
-  // ids never cached are never touched.
-  array = static_cast<const T**>(std::calloc(capacity, sizeof(const T*)));
-  if (array == nullptr) return nullptr;
-  slots.store(array, std::memory_order_release);
-  return array;
+  top = slots.top.load(std::memory_order_acquire);
+  if (top == nullptr) {
+    size_t pages = (capacity + kPageSlots - 1) >> kPageBits;
+    if (!Reserve(pages * sizeof(const T**))) return nullptr;
+    top = static_cast<const T***>(std::calloc(pages, sizeof(const T**)));
+    if (top == nullptr) return nullptr;
+    slots.top.store(top, std::memory_order_release);
+  }
+  std::atomic_ref<const T**> page_ref(top[id >> kPageBits]);
+  page = page_ref.load(std::memory_order_acquire);
+  if (page == nullptr) {
+    if (!Reserve(kPageSlots * sizeof(const T*))) return nullptr;
+    page = static_cast<const T**>(std::calloc(kPageSlots, sizeof(const T*)));
+    if (page == nullptr) return nullptr;
+    page_ref.store(page, std::memory_order_release);
+  }
+  return page + (id & (kPageSlots - 1));
 }
 
 template <class T>
-const T* ReadCache::Publish(const T** array, uint64_t id, const T* entry) {
+const T* ReadCache::Publish(const T** slot, const T* entry) {
   const T* expected = nullptr;
-  if (std::atomic_ref<const T*>(array[id]).compare_exchange_strong(expected, entry, std::memory_order_acq_rel))
+  if (std::atomic_ref<const T*>(*slot).compare_exchange_strong(expected, entry, std::memory_order_acq_rel))
     return entry;
   return expected;  // a concurrent insert won; ours stays unused in the arena
 }
@@ -98,8 +120,8 @@ const T* ReadCache::Publish(const T** array, uint64_t id, const T* entry) {
 const CachedRecord* ReadCache::InsertRecord(Slots<CachedRecord>& slots, uint64_t capacity, uint64_t id, bool exists,
                                             std::string_view bytes) {
   if (id >= capacity) return nullptr;
-  const CachedRecord** array = EnsureSlots(slots, capacity);
-  if (array == nullptr) return nullptr;
+  const CachedRecord** slot = EnsureSlot(slots, capacity, id);
+  if (slot == nullptr) return nullptr;
   static_assert(alignof(CachedRecord) <= kAlign);
   char* p = static_cast<char*>(Allocate(sizeof(CachedRecord) + bytes.size()));
   if (p == nullptr) return nullptr;
@@ -107,7 +129,7 @@ const CachedRecord* ReadCache::InsertRecord(Slots<CachedRecord>& slots, uint64_t
   if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
   auto* entry = new (p) CachedRecord{data, static_cast<uint32_t>(bytes.size()), exists};
   entries_.fetch_add(1, std::memory_order_relaxed);
-  return Publish(array, id, static_cast<const CachedRecord*>(entry));
+  return Publish(slot, static_cast<const CachedRecord*>(entry));
 }
 
 const CachedRecord* ReadCache::InsertNode(NodeId id, bool exists, std::string_view bytes) {
@@ -120,8 +142,8 @@ const CachedRecord* ReadCache::InsertRel(RelId id, bool exists, std::string_view
 
 const CachedAdjacency* ReadCache::InsertAdjacency(NodeId id, Direction dir, const std::vector<AdjEntry>& entries) {
   if (id >= node_capacity_ || entries.size() > UINT32_MAX) return nullptr;
-  const CachedAdjacency** array = EnsureSlots(adj_[static_cast<int>(dir)], node_capacity_);
-  if (array == nullptr) return nullptr;
+  const CachedAdjacency** slot = EnsureSlot(adj_[static_cast<int>(dir)], node_capacity_, id);
+  if (slot == nullptr) return nullptr;
   uint32_t run_count = 0;
   for (size_t i = 0; i < entries.size(); ++i) run_count += i == 0 || entries[i].type != entries[i - 1].type;
   // Header, then entries (8-aligned), then runs (4-aligned).
@@ -140,13 +162,13 @@ const CachedAdjacency* ReadCache::InsertAdjacency(NodeId id, Direction dir, cons
   }
   auto* entry = new (p) CachedAdjacency{data, runs, static_cast<uint32_t>(entries.size()), run_count};
   entries_.fetch_add(1, std::memory_order_relaxed);
-  return Publish(array, id, static_cast<const CachedAdjacency*>(entry));
+  return Publish(slot, static_cast<const CachedAdjacency*>(entry));
 }
 
 const CachedIds* ReadCache::InsertLabel(LabelId label, const std::vector<NodeId>& ids) {
   if (label >= label_capacity_) return nullptr;
-  const CachedIds** array = EnsureSlots(labels_, label_capacity_);
-  if (array == nullptr) return nullptr;
+  const CachedIds** slot = EnsureSlot(labels_, label_capacity_, label);
+  if (slot == nullptr) return nullptr;
   static_assert(sizeof(CachedIds) % alignof(NodeId) == 0 && alignof(NodeId) <= kAlign);
   char* p = static_cast<char*>(Allocate(sizeof(CachedIds) + ids.size() * sizeof(NodeId)));
   if (p == nullptr) return nullptr;
@@ -154,7 +176,7 @@ const CachedIds* ReadCache::InsertLabel(LabelId label, const std::vector<NodeId>
   if (!ids.empty()) std::memcpy(data, ids.data(), ids.size() * sizeof(NodeId));
   auto* entry = new (p) CachedIds{ids.size(), data};
   entries_.fetch_add(1, std::memory_order_relaxed);
-  return Publish(array, label, static_cast<const CachedIds*>(entry));
+  return Publish(slot, static_cast<const CachedIds*>(entry));
 }
 
 ReadCacheStats ReadCache::Stats() const {

@@ -17,12 +17,13 @@
 //   - the node ids of a label, in id order.
 //
 // Node and relationship ids are dense (below Counters::next_node / next_rel
-// of the epoch), so id-keyed entries live in arrays indexed by id, allocated zeroed on first insert
-// (calloc: untouched pages cost nothing), holding atomic pointers to
-// immutable entries in an arena. Lookups are lock-free loads; an insert
+// of the epoch), so id-keyed entries are found through tables indexed by id
+// (two levels of zeroed pointer pages, allocated as ids are first cached),
+// holding atomic pointers to immutable entries in an arena. Lookups are
+// lock-free loads; an insert
 // copies into the arena and publishes with a compare-exchange (a loser's copy
 // stays in the arena, unused, until the epoch dies). Inserting stops once the
-// entries and arrays reach the byte budget.
+// entries and tables reach the byte budget.
 //
 // Thread-safe: any number of threads read and insert concurrently. Entries
 // returned stay valid, unchanged, as long as the ReadCache lives.
@@ -84,7 +85,7 @@ struct CachedIds {
 
 // Counters of one cache; a consistent-enough copy (relaxed loads).
 struct ReadCacheStats {
-  uint64_t bytes = 0;    // arena + arrays, as counted against the budget
+  uint64_t bytes = 0;    // arena + id tables, as counted against the budget
   uint64_t entries = 0;  // entries published
   bool full = false;     // an insert was refused for lack of budget
 };
@@ -122,23 +123,36 @@ class ReadCache {
   bool full() const { return full_.load(std::memory_order_relaxed); }
 
  private:
-  // A zeroed array of entry pointers (calloc'd, so plain pointers accessed
-  // through std::atomic_ref), published once allocated.
+  // Entry pointers by id, two levels: a zeroed top table of pages, each
+  // page kPageSlots zeroed pointers, both calloc'd on first use (plain
+  // pointers, accessed through std::atomic_ref). Pages are small and come
+  // from the heap, so a new epoch that reads a few ids costs a few small
+  // allocations, not a large mmap'd array with a page fault per id.
+  static constexpr unsigned kPageBits = 9;
+  static constexpr uint64_t kPageSlots = uint64_t{1} << kPageBits;  // 4 KiB of pointers
   template <class T>
-  using Slots = std::atomic<const T**>;
+  struct Slots {
+    std::atomic<const T***> top{nullptr};
+  };
 
   template <class T>
   static const T* Load(const Slots<T>& slots, uint64_t id, uint64_t capacity) {
     if (id >= capacity) return nullptr;
-    const T** array = slots.load(std::memory_order_acquire);
-    return array == nullptr ? nullptr : std::atomic_ref<const T*>(array[id]).load(std::memory_order_acquire);
+    const T*** top = slots.top.load(std::memory_order_acquire);
+    if (top == nullptr) return nullptr;
+    const T** page = std::atomic_ref<const T**>(top[id >> kPageBits]).load(std::memory_order_acquire);
+    if (page == nullptr) return nullptr;
+    return std::atomic_ref<const T*>(page[id & (kPageSlots - 1)]).load(std::memory_order_acquire);
   }
-  // The array behind `slots`, allocated on first use; null over budget.
+  // The slot of `id` (< capacity), allocating its page (and the top table)
+  // on first use; null over budget.
   template <class T>
-  const T** EnsureSlots(Slots<T>& slots, uint64_t capacity);
-  // Publishes `entry` at array[id] unless another is there; returns the winner.
+  const T** EnsureSlot(Slots<T>& slots, uint64_t capacity, uint64_t id);
+  // Publishes `entry` in `slot` unless another is there; returns the winner.
   template <class T>
-  static const T* Publish(const T** array, uint64_t id, const T* entry);
+  static const T* Publish(const T** slot, const T* entry);
+  template <class T>
+  static void FreeSlots(Slots<T>& slots, uint64_t capacity);
 
   // Reserves `n` bytes of budget; false (nothing reserved) when over budget.
   bool Reserve(size_t n);
@@ -157,15 +171,16 @@ class ReadCache {
   std::atomic<uint64_t> entries_{0};
   std::atomic<bool> full_{false};
 
-  Slots<CachedRecord> nodes_{nullptr};
-  Slots<CachedRecord> rels_{nullptr};
-  Slots<CachedAdjacency> adj_[2] = {nullptr, nullptr};
-  Slots<CachedIds> labels_{nullptr};
+  Slots<CachedRecord> nodes_;
+  Slots<CachedRecord> rels_;
+  Slots<CachedAdjacency> adj_[2];
+  Slots<CachedIds> labels_;
 
-  // Guards the arena and the lazy array allocation (misses only: each one
+  // Guards the arena and the lazy table allocation (misses only: each one
   // has just paid a RocksDB read, so one uncontended lock is noise).
   std::mutex mu_;
   std::vector<char*> blocks_;  // arena blocks and large single allocations
+  size_t arena_blocks_ = 0;    // of blocks_, the arena blocks
   char* cur_ = nullptr;
   size_t cur_left_ = 0;
 };
