@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <string_view>
 #include <thread>
 
 #include "engine/http/api.h"
@@ -66,17 +64,12 @@ Status HttpServer::Start(const ServerOptions& options, Engine* engine, std::uniq
   t.io_threads = std::max<size_t>(2, options.io_threads ? options.io_threads : std::max<size_t>(3, cores + 1));
   server->inline_limit_ = static_cast<int>(t.io_threads) - 1;
   HttpServer* self = server.get();
-  ServerOptions::TransportKind kind = options.transport;
-  if (const char* env = std::getenv("TRENDGRAPH_HTTP_TRANSPORT")) {
-    std::string_view v = env;
-    if (v == "native") kind = ServerOptions::TransportKind::kNative;
-    if (v == "cpprest") kind = ServerOptions::TransportKind::kCpprest;
-  }
-  auto on_request = [self](HttpRequest request, std::unique_ptr<ResponseChannel> channel) {
-    self->OnRequest(std::move(request), std::move(channel));
-  };
-  Status s = kind == ServerOptions::TransportKind::kNative ? StartNativeTransport(t, on_request, &server->transport_)
-                                                          : StartCpprestTransport(t, on_request, &server->transport_);
+  Status s = StartCpprestTransport(
+      t,
+      [self](HttpRequest request, std::unique_ptr<ResponseChannel> channel) {
+        self->OnRequest(std::move(request), std::move(channel));
+      },
+      &server->transport_);
   if (!s.ok()) {
     server->shut_down_ = true;
     server->pool_->Stop();

@@ -80,12 +80,6 @@ struct ServerOptions {
   // The OpenAPI description served at /v1/openapi.yaml. Default: the
   // source tree's docs/openapi.yaml (compiled in).
   std::string openapi_path;
-  // The HTTP implementation. Default kCpprest (cpprestsdk's listener);
-  // kNative is trendgraph's own epoll transport, with a much lower fixed
-  // cost per request (docs/http.md). The environment variable
-  // TRENDGRAPH_HTTP_TRANSPORT=native (or =cpprest) overrides this field.
-  enum class TransportKind { kCpprest, kNative };
-  TransportKind transport = TransportKind::kCpprest;
 };
 
 class Api;

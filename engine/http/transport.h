@@ -54,11 +54,4 @@ class Transport {
 Status StartCpprestTransport(const TransportOptions& options, RequestCallback callback,
                              std::unique_ptr<Transport>* out);
 
-// trendgraph's own HTTP/1.1 transport on epoll (native_transport.cc): one
-// thread reads a request, runs it when the server lets it run in place, and
-// writes head and body with one send(); answers `Expect: 100-continue`;
-// keeps pipelined requests in order. Same contract and errors as above.
-Status StartNativeTransport(const TransportOptions& options, RequestCallback callback,
-                            std::unique_ptr<Transport>* out);
-
 }  // namespace trendgraph::engine::http

@@ -6,7 +6,6 @@
 #include <rapidjson/writer.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -388,75 +387,6 @@ TEST_F(ServerTest, KeepAliveConnectionCarriesMixedRequests) {
     ASSERT_EQ(health.status, 200) << "round " << i;
     EXPECT_NE(health.body.find("\"status\":\"ok\""), std::string::npos);
   }
-}
-
-bool NativeTransport() {
-  const char* t = std::getenv("TRENDGRAPH_HTTP_TRANSPORT");
-  return t && std::string(t) == "native";
-}
-
-// Pipelined requests (sent before the previous answer) are answered in
-// order. cpprestsdk's listener drops them (docs/http.md), so this runs only
-// against the native transport.
-TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
-  if (!NativeTransport()) GTEST_SKIP() << "cpprestsdk's listener does not support pipelining";
-  StartServer();
-  auto post = [](const std::string& body, const std::string& accept = "") {
-    return "POST /v1/graphs/default/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
-           (accept.empty() ? std::string() : "Accept: " + accept + "\r\n") +
-           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  };
-  constexpr int kRounds = 30;
-  std::string batch;
-  for (int i = 0; i < kRounds; ++i) {
-    batch += post(QueryBody("RETURN $i AS i", "{\"i\": " + std::to_string(i) + "}"));
-    batch += post(QueryBody("UNWIND range(1, 3000) AS x RETURN x, $i AS i", "{\"i\": " + std::to_string(i) + "}"),
-                  "application/x-ndjson");
-    batch += post("{\"query\": ");  // malformed JSON
-    batch += "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
-  }
-  HttpConnection c(port_, 60000);
-  ASSERT_TRUE(c.SendRaw(batch));
-  for (int i = 0; i < kRounds; ++i) {
-    HttpReply small = c.ReadReply();
-    ASSERT_EQ(small.status, 200) << "round " << i << ": " << small.body.substr(0, 200);
-    EXPECT_NE(small.body.find("\"rows\":[[" + std::to_string(i) + "]]"), std::string::npos) << small.body;
-    HttpReply streamed = c.ReadReply();
-    ASSERT_EQ(streamed.status, 200) << "round " << i;
-    ASSERT_TRUE(streamed.complete);
-    EXPECT_EQ(std::count(streamed.body.begin(), streamed.body.end(), '\n'), 3002);
-    EXPECT_NE(streamed.body.find("[3000," + std::to_string(i) + "]\n"), std::string::npos) << "round " << i;
-    HttpReply bad = c.ReadReply();
-    ASSERT_EQ(bad.status, 400) << "round " << i;
-    EXPECT_EQ(ErrorCode(bad), "BadRequest");
-    HttpReply health = c.ReadReply();
-    ASSERT_EQ(health.status, 200) << "round " << i;
-  }
-}
-
-// `Expect: 100-continue` gets its interim answer at once (curl waits a
-// second for it otherwise), and a body announced over the limit gets 413
-// without being sent. Native transport only (cpprestsdk cannot send 100).
-TEST_F(ServerTest, ExpectContinueIsAnswered) {
-  if (!NativeTransport()) GTEST_SKIP() << "cpprestsdk's listener cannot send 100 Continue";
-  StartServer({"--max-body", "1000"});
-  std::string body = QueryBody("RETURN 42 AS x");
-  HttpConnection c(port_, 5000);
-  ASSERT_TRUE(c.SendRaw("POST /v1/graphs/default/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
-  HttpReply interim = c.ReadReply(true);
-  ASSERT_EQ(interim.status, 100);
-  ASSERT_TRUE(c.SendRaw(body));
-  HttpReply r = c.ReadReply();
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_NE(r.body.find("\"rows\":[[42]]"), std::string::npos) << r.body;
-
-  HttpConnection big(port_, 5000);
-  ASSERT_TRUE(big.SendRaw("POST /v1/graphs/default/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n"));
-  HttpReply refused = big.ReadReply();
-  EXPECT_EQ(refused.status, 413) << refused.body;
-  EXPECT_TRUE(big.WaitClosed(5000));
 }
 
 TEST_F(ServerTest, CsvAnswer) {
