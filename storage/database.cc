@@ -240,6 +240,17 @@ Status DatabaseImpl::Init(bool fresh) {
   if (version > keys::kFormatVersion)
     return Status::VersionMismatch("database '" + options_.path + "' has format version " + std::to_string(version) +
                                    "; this build reads up to " + std::to_string(keys::kFormatVersion));
+  if (version < keys::kFormatVersion && !options_.read_only) {
+    // This build reads every older format but writes only its own (format 2
+    // writes no type-index entries): an older build must refuse the
+    // database from now on, so both version records move up.
+    rocksdb::WriteBatch batch;
+    batch.Put(keys::MetaKey(keys::Tag::kMetaVersion), U32Value(keys::kFormatVersion));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    TG_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "upgrade format version"));
+    TG_RETURN_IF_ERROR(WriteMarker(options_.path, keys::kFormatVersion));
+  }
   s = db_->Get(rocksdb::ReadOptions(), keys::MetaKey(keys::Tag::kMetaNextGraph), &v);
   TG_RETURN_IF_ERROR(FromRocks(s, "read graph id allocator"));
   if (v.size() != 4) return Status::Corruption("malformed graph id allocator");

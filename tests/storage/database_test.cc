@@ -246,6 +246,57 @@ TEST(DatabaseTest, RefusesNewerFormatVersion) {
   EXPECT_TRUE(s.IsVersionMismatch()) << s.ToString();
 }
 
+// An older database opened for writing is upgraded: this build writes only
+// its own format, so an older build must refuse the database afterwards.
+// Read-only opens change nothing.
+TEST(DatabaseTest, OpeningAnOlderFormatForWritingUpgradesIt) {
+  static_assert(keys::kFormatVersion >= 2, "needs an older format to start from");
+  TempDir dir;
+  { auto db = OpenOrDie(dir.Sub("db")); }
+  const std::string marker = dir.Sub("db") + "/TRENDGRAPH";
+  auto marker_text = [&] {
+    std::ifstream in(marker);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto stored_version = [&] {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options ro;
+    EXPECT_TRUE(rocksdb::DB::OpenForReadOnly(ro, dir.Sub("db"), &raw).ok());
+    std::string v;
+    EXPECT_TRUE(raw->Get(rocksdb::ReadOptions(), keys::MetaKey(keys::Tag::kMetaVersion), &v).ok());
+    delete raw;
+    return v.size() == 4 ? keys::GetU32BE(v.data()) : 0u;
+  };
+  const std::string old_marker = "trendgraph database\nformat " + std::to_string(keys::kFormatVersion - 1) + "\n";
+  { std::ofstream(marker, std::ios::trunc) << old_marker; }
+  {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options ro;
+    ASSERT_TRUE(rocksdb::DB::Open(ro, dir.Sub("db"), &raw).ok());
+    std::string v;
+    keys::PutU32BE(&v, keys::kFormatVersion - 1);
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), keys::MetaKey(keys::Tag::kMetaVersion), v).ok());
+    delete raw;
+  }
+  Options o;
+  o.path = dir.Sub("db");
+  o.read_only = true;
+  {
+    std::unique_ptr<Database> db;
+    ASSERT_OK(Database::Open(o, &db));
+  }
+  EXPECT_EQ(marker_text(), old_marker);
+  EXPECT_EQ(stored_version(), keys::kFormatVersion - 1);
+
+  o.read_only = false;
+  {
+    std::unique_ptr<Database> db;
+    ASSERT_OK(Database::Open(o, &db));
+  }
+  EXPECT_EQ(marker_text(), "trendgraph database\nformat " + std::to_string(keys::kFormatVersion) + "\n");
+  EXPECT_EQ(stored_version(), keys::kFormatVersion);
+}
+
 TEST(DatabaseTest, LockedByAnotherProcessIsBusy) {
   TempDir dir;
   { auto db = OpenOrDie(dir.Sub("db")); }
