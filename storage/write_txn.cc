@@ -74,10 +74,8 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
     v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
     return rocksdb::Status::OK();
   }
-  auto& cache = graph_->unique_cache();
-  if (auto it = cache.find(k); it != cache.end()) {
-    std::string id = U64Value(it->second);
-    v->PinSelf(id);
+  if (std::optional<NodeId> cached = graph_->unique_cache().Find(k)) {
+    v->PinSelf(U64Value(*cached));
     return rocksdb::Status::OK();
   }
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
@@ -95,12 +93,7 @@ bool WriteTxnImpl::IsUniqueKey(const rocksdb::Slice& key) const {
 }
 
 void WriteTxnImpl::RememberUnique(std::string_view key, NodeId id) {
-  auto& cache = graph_->unique_cache();
-  if (cache.size() >= GraphImpl::kUniqueCacheMaxEntries) cache.clear();
-  if (auto it = cache.find(key); it != cache.end())
-    it->second = id;
-  else
-    cache.emplace(std::string(key), id);
+  graph_->unique_cache().Put(key, id);
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
@@ -599,12 +592,10 @@ Status WriteTxnImpl::Commit() {
   std::string unique_prefix = keys::GraphPrefix(g_);
   unique_prefix.push_back(static_cast<char>(keys::Tag::kUnique));
   batch_.ForEachWithPrefix(unique_prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
-    auto& cache = graph_->unique_cache();
-    if (!e.deleted && e.value.size() == 8) {
+    if (!e.deleted && e.value.size() == 8)
       RememberUnique(k, keys::GetU64BE(e.value.data()));
-    } else if (auto it = cache.find(k); it != cache.end()) {
-      cache.erase(it);
-    }
+    else
+      graph_->unique_cache().Erase(k);
   });
   return Status::OK();
 }

@@ -2,6 +2,7 @@
 // unique_cache) must never answer with an entry that a later commit removed
 // or that a rolled-back transaction wrote.
 #include "storage/graph_store.h"
+#include "storage/unique_key_cache.h"
 
 #include "test_util.h"
 
@@ -134,3 +135,44 @@ TEST_F(UniqueCacheTest, RememberedMissDoesNotHideAnotherKey) {
 
 }  // namespace
 }  // namespace trendgraph::storage
+
+namespace trendgraph::storage::internal {
+namespace {
+
+// The two-generation bound: never more than the bound, keys in use survive
+// rotations, erased and overwritten keys never answer with the old id.
+TEST(UniqueKeyCacheTest, BoundedAndKeepsKeysInUse) {
+  UniqueKeyCache cache(8);  // generations of 4
+  for (NodeId i = 0; i < 100; ++i) {
+    cache.Put("key" + std::to_string(i), i);
+    // "hot" is looked up between every insert: it must never be lost.
+    if (i == 0) cache.Put("hot", 1000);
+    std::optional<NodeId> hot = cache.Find("hot");
+    ASSERT_TRUE(hot.has_value()) << "after " << i << " inserts";
+    EXPECT_EQ(*hot, 1000u);
+    EXPECT_LE(cache.size(), 8u);
+  }
+  EXPECT_FALSE(cache.Find("key0").has_value());  // rotated out long ago
+  EXPECT_EQ(cache.Find("key99"), std::optional<NodeId>(99));
+
+  cache.Put("hot", 2000);  // overwrite
+  EXPECT_EQ(cache.Find("hot"), std::optional<NodeId>(2000));
+  cache.Erase("hot");
+  EXPECT_FALSE(cache.Find("hot").has_value());
+}
+
+// An entry sitting in the old generation is overwritten and erased there too.
+TEST(UniqueKeyCacheTest, OldGenerationEntriesAreUpdatedAndErased) {
+  UniqueKeyCache cache(4);  // generations of 2
+  cache.Put("a", 1);
+  cache.Put("b", 2);
+  cache.Put("c", 3);  // rotates: a, b old; c young
+  cache.Put("a", 10);
+  EXPECT_EQ(cache.Find("a"), std::optional<NodeId>(10));
+  cache.Put("d", 4);
+  cache.Erase("b");
+  EXPECT_FALSE(cache.Find("b").has_value());
+}
+
+}  // namespace
+}  // namespace trendgraph::storage::internal
