@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -371,6 +373,21 @@ Status DatabaseImpl::Backup(const std::string& dir) {
 }
 
 Status DatabaseImpl::Flush() { return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush"); }
+
+Status DatabaseImpl::Settle() {
+  if (options_.read_only) return Status::OK();
+  TG_RETURN_IF_ERROR(Flush());
+  // RocksDB 7.8 has no WaitForCompact: poll the same properties it reads.
+  for (;;) {
+    uint64_t pending = 0, compactions = 0, flushes = 0;
+    if (!db_->GetIntProperty("rocksdb.compaction-pending", &pending) ||
+        !db_->GetIntProperty("rocksdb.num-running-compactions", &compactions) ||
+        !db_->GetIntProperty("rocksdb.num-running-flushes", &flushes))
+      return Status::IOError("settle: RocksDB does not report its background work");
+    if (pending == 0 && compactions == 0 && flushes == 0) return Status::OK();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
 
 DatabaseStats DatabaseImpl::Stats() const {
   DatabaseStats s;

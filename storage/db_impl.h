@@ -170,6 +170,7 @@ class DatabaseImpl final : public Database {
   Status GetGraph(std::string_view name, std::shared_ptr<Graph>* out) override;
   Status Backup(const std::string& dir) override;
   Status Flush() override;
+  Status Settle() override;
   DatabaseStats Stats() const override;
   const Options& options() const override { return options_; }
 

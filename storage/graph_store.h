@@ -306,6 +306,11 @@ class Database {
   // Online backup to `dir` (must not exist): a consistent copy while writes go on.
   virtual Status Backup(const std::string& dir) = 0;
   virtual Status Flush() = 0;
+  // Flushes and waits until no flush or compaction is pending or running:
+  // after a bulk load, the database in the shape reads will see, with no
+  // background rewrite competing with them. Writes may go on meanwhile (the
+  // wait then lasts as long as they keep compactions busy).
+  virtual Status Settle() = 0;
   virtual DatabaseStats Stats() const = 0;
   virtual const Options& options() const = 0;
 };
