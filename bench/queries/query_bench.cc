@@ -39,6 +39,7 @@ struct BenchOptions {
   std::string dump;
   std::string only;
   int runs = 20;
+  long long read_cache_mib = -1;  // --read-cache-mib: the read cache budget; default: the storage default
 };
 
 class CollectSink : public query::ResultSink {
@@ -93,7 +94,7 @@ double Round3(double x) { return std::round(x * 1000) / 1000; }
 
 int Usage(const char* msg) {
   std::fprintf(stderr, "query_bench: %s\nusage: query_bench --db DIR [--queries FILE] [--params FILE] [--runs R] "
-               "[--only IDS] [--dump FILE] [--graph NAME]\n", msg);
+               "[--only IDS] [--dump FILE] [--graph NAME] [--read-cache-mib N]\n", msg);
   return 2;
 }
 
@@ -121,6 +122,7 @@ int main(int argc, char** argv) {
     else if (a == "--dump") o.dump = v;
     else if (a == "--only") o.only = v;
     else if (a == "--runs") o.runs = std::atoi(v.c_str());
+    else if (a == "--read-cache-mib") o.read_cache_mib = std::atoll(v.c_str());
     else return Usage(("unknown flag " + a).c_str());
   }
   if (o.db.empty()) return Usage("--db is required");
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
   engine::EngineOptions eo;
   eo.storage.path = o.db;
   eo.storage.create_if_missing = false;
+  if (o.read_cache_mib >= 0) eo.storage.read_cache_bytes = static_cast<size_t>(o.read_cache_mib) << 20;
   std::unique_ptr<engine::Engine> eng;
   Status s = engine::Engine::Open(eo, &eng);
   if (!s.ok()) {
