@@ -1,6 +1,5 @@
-// The setup most engine-level tests share: a real database in a fresh
-// temporary directory, its default graph, and a plugin host registering
-// procedures into a registry. Subclasses load their plugins in SetUp():
+// The setup most engine-level tests share: GraphTest's database and default
+// graph, and a plugin host registering procedures into a registry. Subclasses load their plugins in SetUp():
 //
 //   class MyTest : public testing::HostedGraphTest {
 //     void SetUp() override {
@@ -17,8 +16,8 @@
 
 #include "engine/plugin_host.h"
 #include "query/query_api.h"
+#include "graph_test.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
 
 namespace trendgraph::testing {
 
@@ -27,13 +26,10 @@ inline std::string BuiltPlugin(std::string_view name) {
   return std::string(TRENDGRAPH_PLUGIN_DIR) + "/trendgraph_" + std::string(name) + ".so";
 }
 
-class HostedGraphTest : public ::testing::Test {
+class HostedGraphTest : public GraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     host_ = std::make_unique<engine::PluginHost>(&registry_);
   }
 
@@ -55,9 +51,6 @@ class HostedGraphTest : public ::testing::Test {
     return t ? graph_->NewSnapshot()->RelCountByType(*t) : 0;
   }
 
-  TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
   query::ProcedureRegistry registry_;
   std::unique_ptr<engine::PluginHost> host_;
 };

@@ -17,7 +17,8 @@
 #include "query/executor/group_table.h"
 #include "query/query_api.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "graph_test.h"
+#include "rows_sink.h"
 
 namespace trendgraph::query {
 namespace {
@@ -82,23 +83,12 @@ TEST(GroupTableTest, AgreesWithAnOrderedMapOverManyKeys) {
   EXPECT_EQ(t.size(), 0u);
 }
 
-class CollectSink : public ResultSink {
- public:
-  void OnColumns(const std::vector<std::string>&) override {}
-  bool OnRow(const std::vector<Value>& row, EntityView&) override {
-    rows.push_back(row);
-    return true;
-  }
-  std::vector<std::vector<Value>> rows;
-};
+using CollectSink = testing::RowsSink;
 
-class AggregationPathsTest : public ::testing::Test {
+class AggregationPathsTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
   }
   std::vector<std::vector<Value>> Run(const std::string& q, std::string* plan = nullptr) {
     CollectSink sink;
@@ -137,9 +127,6 @@ class AggregationPathsTest : public ::testing::Test {
     EXPECT_EQ(Int("MATCH ()-[r]->() RETURN count(r)"), rels);
   }
 
-  trendgraph::testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
   ProcedureRegistry procs_;
 };
 

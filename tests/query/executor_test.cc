@@ -9,7 +9,7 @@
 
 #include "query/query_api.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "graph_test.h"
 
 namespace trendgraph::query {
 namespace {
@@ -25,13 +25,10 @@ class CountSink : public ResultSink {
   size_t stop_after = SIZE_MAX;
 };
 
-class ExecutorTest : public ::testing::Test {
+class ExecutorTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     RegisterBuiltinProcedures(&procs_);
   }
   QueryOutcome Run(const std::string& q, const QueryOptions& opts = QueryOptions(), CountSink* sink = nullptr) {
@@ -50,9 +47,6 @@ class ExecutorTest : public ::testing::Test {
     ASSERT_TRUE(Run("MATCH (a:N), (b:N) WHERE a.i <> b.i CREATE (a)-[:R]->(b)").ok);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
   ProcedureRegistry procs_;
 };
 

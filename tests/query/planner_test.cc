@@ -5,29 +5,18 @@
 
 #include "query/query_api.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "graph_test.h"
+#include "rows_sink.h"
 
 namespace trendgraph::query {
 namespace {
 
-class PlanSink : public ResultSink {
- public:
-  void OnColumns(const std::vector<std::string>& c) override { columns = c; }
-  bool OnRow(const std::vector<Value>& row, EntityView&) override {
-    rows.push_back(row);
-    return true;
-  }
-  std::vector<std::string> columns;
-  std::vector<std::vector<Value>> rows;
-};
+using PlanSink = testing::RowsSink;
 
-class PlannerTest : public ::testing::Test {
+class PlannerTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     Run("UNWIND range(1, 200) AS i CREATE (:Article {id: i, title: 'a' + toString(i)})");
     Run("UNWIND range(1, 20) AS i CREATE (:Technology {name: 't' + toString(i)})");
     Run("UNWIND range(1, 2) AS i CREATE (:Theme {name: 'th' + toString(i)})");
@@ -52,9 +41,6 @@ class PlannerTest : public ::testing::Test {
     return o.plan;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
 };
 
 TEST_F(PlannerTest, InlinePropertyOnIndexedLabelUsesUniqueSeek) {

@@ -11,7 +11,8 @@
 #include "query/executor/flat_id_map.h"
 #include "query/query_api.h"
 #include "storage/graph_store.h"
-#include "test_util.h"
+#include "graph_test.h"
+#include "rows_sink.h"
 
 namespace trendgraph::query {
 namespace {
@@ -40,23 +41,12 @@ TEST(FlatIdMapTest, AgreesWithUnorderedMapAndKeepsInsertionOrder) {
   EXPECT_EQ(flat.Find(order[0]), nullptr);
 }
 
-class CollectSink : public ResultSink {
- public:
-  void OnColumns(const std::vector<std::string>&) override {}
-  bool OnRow(const std::vector<Value>& row, EntityView&) override {
-    rows.push_back(row);
-    return true;
-  }
-  std::vector<std::vector<Value>> rows;
-};
+using CollectSink = testing::RowsSink;
 
-class ReadPathTest : public ::testing::Test {
+class ReadPathTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    storage::Options opts;
-    opts.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(opts, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     // A hub with 3000 targets :T: i % 3 == 0 -> :A, 1 -> :B, 2 -> :A:B; each
     // target links on to the next two (nested expansions).
     ASSERT_OK(graph_->CreatePropertyIndex("T", "i"));
@@ -81,9 +71,6 @@ class ReadPathTest : public ::testing::Test {
     return sink.rows.size() == 1 ? sink.rows[0][0].as_int() : -1;
   }
 
-  trendgraph::testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
   ProcedureRegistry procs_;
 };
 

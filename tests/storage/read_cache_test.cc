@@ -13,6 +13,7 @@
 
 #include "storage/graph_store.h"
 #include "storage/test_hooks.h"
+#include "full_disk_fs.h"
 #include "test_util.h"
 
 namespace trendgraph::storage {
@@ -275,40 +276,7 @@ TEST_F(ReadCacheTest, DroppedGraphShowsNoCachedData) {
   EXPECT_FALSE(fresh->Adjacency(5, Direction::kIn, std::nullopt)->Valid());
 }
 
-// A file system that reports a full disk on demand (as in fault_test).
-class FullDiskFile : public rocksdb::FSWritableFileOwnerWrapper {
- public:
-  FullDiskFile(std::unique_ptr<rocksdb::FSWritableFile> f, const std::atomic<bool>* full)
-      : FSWritableFileOwnerWrapper(std::move(f)), full_(full) {}
-  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
-                           rocksdb::IODebugContext* dbg) override {
-    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
-    return target()->Append(data, o, dbg);
-  }
-  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
-                           const rocksdb::DataVerificationInfo& info, rocksdb::IODebugContext* dbg) override {
-    if (*full_) return rocksdb::IOStatus::NoSpace("injected: disk full");
-    return target()->Append(data, o, info, dbg);
-  }
-
- private:
-  const std::atomic<bool>* full_;
-};
-
-class FullDiskFs : public rocksdb::FileSystemWrapper {
- public:
-  FullDiskFs() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-  const char* Name() const override { return "FullDiskFs"; }
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
-                                    rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> f;
-    rocksdb::IOStatus s = target()->NewWritableFile(name, o, &f, dbg);
-    if (s.ok()) *out = std::make_unique<FullDiskFile>(std::move(f), &full);
-    return s;
-  }
-  std::atomic<bool> full{false};
-};
+using testing::FullDiskFs;
 
 TEST_F(ReadCacheTest, FailedCommitLeavesTheCachedStateExact) {
   auto fs = std::make_shared<FullDiskFs>();
