@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "query/expression/value_ops.h"
-#include "test_util.h"
+#include "graph_test.h"
 
 namespace trendgraph::query {
 namespace {
@@ -431,13 +431,10 @@ TEST(GraphValues, IdsEndpointsAndPaths) {
 
 // ---- Graph functions against a real store (Graph3, Graph9, Map3) -----------------
 
-class GraphFunctionsTest : public ::testing::Test {
+class GraphFunctionsTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    storage::Options o;
-    o.path = dir_.Sub("db");
-    ASSERT_OK(storage::Database::Open(o, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     auto txn = graph_->BeginWrite();
     storage::LabelId foo = txn->GetOrCreateLabel("Foo");
     storage::LabelId bar = txn->GetOrCreateLabel("Bar");
@@ -464,9 +461,6 @@ class GraphFunctionsTest : public ::testing::Test {
     return def->fn(args.data(), args.size(), ctx_);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<storage::Database> db_;
-  std::shared_ptr<storage::Graph> graph_;
   std::unique_ptr<storage::Snapshot> snapshot_;
   FunctionContext ctx_;
   NodeRef a_, b_;
