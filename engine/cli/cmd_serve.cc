@@ -21,8 +21,10 @@ namespace {
 namespace po = boost::program_options;
 
 // Parses argv into `out`. Returns -1 to go on, else the exit code.
-int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out) {
+int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out, storage::Options* storage) {
   engine::http::ServerOptions& o = *out;
+  uint64_t read_cache_mib = storage->read_cache_bytes >> 20;
+  uint64_t block_cache_mib = storage->block_cache_bytes >> 20;
   int64_t timeout_ms = o.query_timeout.count();
   uint64_t max_body = o.max_body_bytes;
   po::options_description desc("trendgraph serve [options]");
@@ -41,7 +43,11 @@ int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out) {
       ("query-timeout-ms", po::value(&timeout_ms)->default_value(timeout_ms), "per-query time limit; 0 = none")
       ("max-rows", po::value(&o.max_rows)->default_value(o.max_rows), "most rows per answer; 0 = unlimited")
       ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads; 0 = 4 per core, at least 8")
-      ("io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "I/O threads; 0 = cores + 1, at least 3");
+      ("io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "I/O threads; 0 = cores + 1, at least 3")
+      ("read-cache-mib", po::value(&read_cache_mib)->default_value(read_cache_mib),
+       "in-memory read cache per graph state, MiB (records, adjacency, label scans); 0 = off")
+      ("block-cache-mib", po::value(&block_cache_mib)->default_value(block_cache_mib),
+       "RocksDB block cache, MiB");
   // clang-format on
   po::variables_map vm;
   try {
@@ -64,6 +70,12 @@ int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out) {
     std::fprintf(stderr, "trendgraph serve: --max-body must be > 0\n");
     return kExitUsage;
   }
+  if (block_cache_mib == 0) {
+    std::fprintf(stderr, "trendgraph serve: --block-cache-mib must be > 0\n");
+    return kExitUsage;
+  }
+  storage->read_cache_bytes = static_cast<size_t>(read_cache_mib) << 20;
+  storage->block_cache_bytes = static_cast<size_t>(block_cache_mib) << 20;
   o.query_timeout = std::chrono::milliseconds(timeout_ms);
   o.max_body_bytes = max_body;
   if (o.token.empty()) {
@@ -80,7 +92,8 @@ int ParseServeFlags(int argc, char** argv, engine::http::ServerOptions* out) {
 
 int RunServe(int argc, char** argv) {
   engine::http::ServerOptions options;
-  int rc = ParseServeFlags(argc, argv, &options);
+  engine::EngineOptions eo;
+  int rc = ParseServeFlags(argc, argv, &options, &eo.storage);
   if (rc >= 0) return rc;
 
   // Block the stop signals before any thread starts, so that every thread
@@ -93,7 +106,6 @@ int RunServe(int argc, char** argv) {
   // A client hanging up mid-answer must not kill the server.
   signal(SIGPIPE, SIG_IGN);
 
-  engine::EngineOptions eo;
   eo.storage.path = options.db_path;
   eo.plugin_dir = options.plugin_dir;
   std::unique_ptr<engine::Engine> engine;

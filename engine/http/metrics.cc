@@ -143,6 +143,16 @@ std::string Metrics::Render(const Router& router, storage::Database* db) const {
     gauge("trendgraph_rocksdb_memtable_bytes", "Size of the memtables.", st.memtable_bytes);
     gauge("trendgraph_rocksdb_block_cache_usage_bytes", "Block cache memory in use.", st.block_cache_usage_bytes);
     gauge("trendgraph_rocksdb_estimated_keys", "RocksDB's estimate of the number of keys.", st.estimated_keys);
+    gauge("trendgraph_read_cache_bytes", "Bytes held by the read caches of the graphs' current states.",
+          st.read_cache_bytes);
+    auto counter = [&](const char* name, const char* help, uint64_t v) {
+      Line(&out, "# HELP %s %s", name, help);
+      Line(&out, "# TYPE %s counter", name);
+      Line(&out, "%s %llu", name, static_cast<unsigned long long>(v));
+    };
+    counter("trendgraph_read_cache_hits_total", "Reads answered by the read cache.", st.read_cache_hits);
+    counter("trendgraph_read_cache_misses_total", "Reads that went to RocksDB and filled the read cache.",
+            st.read_cache_misses);
 
     std::string nodes, rels;
     for (const std::string& name : db->ListGraphs()) {

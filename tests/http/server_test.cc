@@ -6,6 +6,8 @@
 #include <rapidjson/writer.h>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -222,6 +224,33 @@ TEST_F(ServerTest, BodyLimitAnswers413AndStaysUp) {
   EXPECT_EQ(r.status, 413) << r.body;
 
   EXPECT_EQ(Query("RETURN 1 AS one").status, 200);
+}
+
+// The read cache counters reach /metrics, and --read-cache-mib 0 turns the
+// cache off (nothing is counted).
+uint64_t MetricValue(const std::string& body, const std::string& name) {
+  size_t at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return UINT64_MAX;
+  return std::strtoull(body.c_str() + at + name.size() + 2, nullptr, 10);
+}
+
+TEST_F(ServerTest, ReadCacheCountersAndSwitch) {
+  StartServer();
+  ASSERT_EQ(Query("CREATE (:Policy {name: 'vouchers'})-[:FUNDS]->(:Firm {name: 'a'})").status, 200);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Query("MATCH (p:Policy)-[:FUNDS]->(f) RETURN f.name").status, 200);
+  std::string body = Get("/metrics").body;
+  EXPECT_GT(MetricValue(body, "trendgraph_read_cache_misses_total"), 0u) << body;
+  EXPECT_GT(MetricValue(body, "trendgraph_read_cache_hits_total"), 0u) << body;
+  EXPECT_NE(MetricValue(body, "trendgraph_read_cache_bytes"), UINT64_MAX);
+}
+
+TEST_F(ServerTest, ReadCacheCanBeTurnedOff) {
+  StartServer({"--read-cache-mib", "0"});
+  ASSERT_EQ(Query("CREATE (:Policy {name: 'vouchers'})-[:FUNDS]->(:Firm {name: 'a'})").status, 200);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Query("MATCH (p:Policy)-[:FUNDS]->(f) RETURN f.name").status, 200);
+  std::string body = Get("/metrics").body;
+  EXPECT_EQ(MetricValue(body, "trendgraph_read_cache_misses_total"), 0u) << body;
+  EXPECT_EQ(MetricValue(body, "trendgraph_read_cache_hits_total"), 0u) << body;
 }
 
 TEST_F(ServerTest, HugeHeadersAre431AndServerStaysUp) {
