@@ -37,44 +37,9 @@ class OnceOp : public PhysicalOperator {
   bool done_ = false;
 };
 
-class NodeScanOp : public PhysicalOperator {
- public:
-  using PhysicalOperator::PhysicalOperator;
-  void Reset() override {
-    it_.reset();
-    PhysicalOperator::Reset();
-  }
-
- protected:
-  bool Next(Frame& frame) override {
-    auto& ctx = state_.eval;
-    for (;;) {
-      if (it_) {
-        if (it_->Valid()) {
-          frame[op_.slot] = Value(NodeRef{it_->id()});
-          it_->Next();
-          ctx.Tick();
-          return true;
-        }
-        ThrowIfError(it_->status(), "scanning nodes");
-        it_.reset();
-      }
-      if (!input().Pull(frame)) return false;
-      if (op_.label.empty()) {
-        it_ = ctx.reader->ScanNodes();
-      } else {
-        auto lid = ctx.tokens->FindLabel(op_.label);
-        if (!lid) continue;
-        it_ = ctx.reader->ScanLabel(*lid);
-      }
-    }
-  }
-
- private:
-  std::unique_ptr<storage::NodeIterator> it_;
-};
-
-class NodeIndexSeekOp : public PhysicalOperator {
+// The node sources: for each input row, Open() finds its nodes (an
+// iterator, or one node already known) and one row is emitted per node.
+class NodeSourceOp : public PhysicalOperator {
  public:
   using PhysicalOperator::PhysicalOperator;
   void Reset() override {
@@ -84,6 +49,18 @@ class NodeIndexSeekOp : public PhysicalOperator {
   }
 
  protected:
+  // Opens the nodes of the input row in `frame` with SetIterator() or
+  // SetSingle(); neither when nothing can match.
+  virtual void Open(Frame& frame, EvalContext& ctx) = 0;
+  // What the iterator does, for its error message ("scanning nodes").
+  virtual const char* Activity() const = 0;
+
+  void SetIterator(std::unique_ptr<storage::NodeIterator> it) { it_ = std::move(it); }
+  void SetSingle(storage::NodeId id) {
+    single_ = true;
+    single_id_ = id;
+  }
+
   bool Next(Frame& frame) override {
     auto& ctx = state_.eval;
     for (;;) {
@@ -99,29 +76,11 @@ class NodeIndexSeekOp : public PhysicalOperator {
           ctx.Tick();
           return true;
         }
-        ThrowIfError(it_->status(), "index seek");
+        ThrowIfError(it_->status(), Activity());
         it_.reset();
       }
       if (!input().Pull(frame)) return false;
-      Value v = Evaluate(*op_.value, frame, ctx);
-      if (v.is_null()) continue;
-      auto lid = ctx.tokens->FindLabel(op_.label);
-      auto kid = ctx.tokens->FindPropKey(op_.key);
-      if (!lid || !kid) continue;
-      if (op_.unique_index) {
-        storage::NodeId id;
-        Status s = ctx.reader->LookupUnique(*lid, *kid, v, &id);
-        if (s.IsNotFound()) continue;
-        if (!s.ok()) {
-          // The index vanished or cannot answer: fall back to the label scan semantics.
-          it_ = ctx.reader->IndexSeek(*lid, *kid, v);
-          continue;
-        }
-        single_ = true;
-        single_id_ = id;
-      } else {
-        it_ = ctx.reader->IndexSeek(*lid, *kid, v);
-      }
+      Open(frame, ctx);
     }
   }
 
@@ -131,44 +90,66 @@ class NodeIndexSeekOp : public PhysicalOperator {
   storage::NodeId single_id_ = 0;
 };
 
-// A range scan of a property index. The WHERE conjuncts it came from stay
-// as filters above it, so Cypher's comparison semantics (types, nulls) decide.
-class NodeIndexRangeOp : public PhysicalOperator {
+class NodeScanOp : public NodeSourceOp {
  public:
-  using PhysicalOperator::PhysicalOperator;
-  void Reset() override {
-    it_.reset();
-    PhysicalOperator::Reset();
-  }
+  using NodeSourceOp::NodeSourceOp;
 
  protected:
-  bool Next(Frame& frame) override {
-    auto& ctx = state_.eval;
-    for (;;) {
-      if (it_) {
-        if (it_->Valid()) {
-          frame[op_.slot] = Value(NodeRef{it_->id()});
-          it_->Next();
-          ctx.Tick();
-          return true;
-        }
-        ThrowIfError(it_->status(), "index range scan");
-        it_.reset();
-      }
-      if (!input().Pull(frame)) return false;
-      Value lo = op_.value ? Evaluate(*op_.value, frame, ctx) : Value();
-      Value hi = op_.value2 ? Evaluate(*op_.value2, frame, ctx) : Value();
-      // A null bound compares as null: nothing matches.
-      if ((op_.value && lo.is_null()) || (op_.value2 && hi.is_null())) continue;
-      auto lid = ctx.tokens->FindLabel(op_.label);
-      auto kid = ctx.tokens->FindPropKey(op_.key);
-      if (!lid || !kid) continue;
-      it_ = ctx.reader->IndexRange(*lid, *kid, lo, op_.lower_inclusive, hi, op_.upper_inclusive);
+  const char* Activity() const override { return "scanning nodes"; }
+  void Open(Frame&, EvalContext& ctx) override {
+    if (op_.label.empty()) {
+      SetIterator(ctx.reader->ScanNodes());
+    } else if (auto lid = ctx.tokens->FindLabel(op_.label)) {
+      SetIterator(ctx.reader->ScanLabel(*lid));
     }
   }
+};
 
- private:
-  std::unique_ptr<storage::NodeIterator> it_;
+class NodeIndexSeekOp : public NodeSourceOp {
+ public:
+  using NodeSourceOp::NodeSourceOp;
+
+ protected:
+  const char* Activity() const override { return "index seek"; }
+  void Open(Frame& frame, EvalContext& ctx) override {
+    Value v = Evaluate(*op_.value, frame, ctx);
+    if (v.is_null()) return;
+    auto lid = ctx.tokens->FindLabel(op_.label);
+    auto kid = ctx.tokens->FindPropKey(op_.key);
+    if (!lid || !kid) return;
+    if (!op_.unique_index) {
+      SetIterator(ctx.reader->IndexSeek(*lid, *kid, v));
+      return;
+    }
+    storage::NodeId id;
+    Status s = ctx.reader->LookupUnique(*lid, *kid, v, &id);
+    if (s.ok()) {
+      SetSingle(id);
+    } else if (!s.IsNotFound()) {
+      // The index vanished or cannot answer: fall back to the label scan semantics.
+      SetIterator(ctx.reader->IndexSeek(*lid, *kid, v));
+    }
+  }
+};
+
+// A range scan of a property index. The WHERE conjuncts it came from stay
+// as filters above it, so Cypher's comparison semantics (types, nulls) decide.
+class NodeIndexRangeOp : public NodeSourceOp {
+ public:
+  using NodeSourceOp::NodeSourceOp;
+
+ protected:
+  const char* Activity() const override { return "index range scan"; }
+  void Open(Frame& frame, EvalContext& ctx) override {
+    Value lo = op_.value ? Evaluate(*op_.value, frame, ctx) : Value();
+    Value hi = op_.value2 ? Evaluate(*op_.value2, frame, ctx) : Value();
+    // A null bound compares as null: nothing matches.
+    if ((op_.value && lo.is_null()) || (op_.value2 && hi.is_null())) return;
+    auto lid = ctx.tokens->FindLabel(op_.label);
+    auto kid = ctx.tokens->FindPropKey(op_.key);
+    if (!lid || !kid) return;
+    SetIterator(ctx.reader->IndexRange(*lid, *kid, lo, op_.lower_inclusive, hi, op_.upper_inclusive));
+  }
 };
 
 // The (direction, type) pairs one relationship pattern iterates.
