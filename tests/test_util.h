@@ -1,10 +1,12 @@
-// Shared test helpers: ASSERT_OK and a temporary directory that removes
-// itself.
+// Shared test helpers: ASSERT_OK, ReadFile and a temporary directory that
+// removes itself.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "storage/status.h"
@@ -21,6 +23,14 @@
   } while (0)
 
 namespace trendgraph::testing {
+
+// The whole file as bytes; empty when it cannot be read.
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {

@@ -53,12 +53,7 @@ long VmKb(pid_t pid, const char* key) {
   return -1;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 class ServerTest : public ::testing::Test {
  protected:

@@ -10,18 +10,14 @@
 
 #include "news_parser.h"
 #include "signals_parser.h"
+#include "test_util.h"
 
 namespace trendgraph::formats {
 namespace {
 
 const std::string kCorpus = TRENDGRAPH_CORPUS_DIR;
 
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 class ActorsTest : public ::testing::Test {
  protected:

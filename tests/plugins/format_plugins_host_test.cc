@@ -24,12 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 std::vector<engine::IngestDocument> LoadDocs(const fs::path& dir) {
   std::vector<fs::path> files;

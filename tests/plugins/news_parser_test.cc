@@ -1,6 +1,7 @@
 // news_parser on the real corpus (every file; golden expectations read off
 // the files by hand) and on malformed and hostile YAML.
 #include "news_parser.h"
+#include "test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kNews = std::string(TRENDGRAPH_CORPUS_DIR) + "/news/";
 
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 NewsDocument ParseFileOrDie(const std::string& path) {
   NewsDocument d;

@@ -22,12 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using Rows = std::vector<std::vector<std::string>>;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 std::string Join(const std::vector<std::string>& row) {
   std::string s;

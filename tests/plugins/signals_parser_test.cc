@@ -1,6 +1,7 @@
 // signals_parser on the real corpus (every file, and golden expectations
 // read off the files by hand) and on malformed input.
 #include "signals_parser.h"
+#include "test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kCorpus = TRENDGRAPH_CORPUS_DIR;
 
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 std::vector<const SignalsConcept*> OfLabel(const SignalsDocument& d, SignalsLabel l) {
   std::vector<const SignalsConcept*> out;

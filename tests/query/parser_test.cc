@@ -32,18 +32,14 @@
 #include "query/parser/lexer.h"
 #include "query/parser/parser.h"
 #include "query/query_exception.h"
+#include "test_util.h"
 
 namespace trendgraph::query {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using trendgraph::testing::ReadFile;
 
 std::vector<std::string> SplitLines(const std::string& s) {
   std::vector<std::string> lines;

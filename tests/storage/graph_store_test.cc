@@ -7,20 +7,16 @@
 #include <set>
 #include <thread>
 
-#include "test_util.h"
+#include "graph_test.h"
 
 namespace trendgraph::storage {
 namespace {
 
-using trendgraph::testing::TempDir;
 
-class GraphStoreTest : public ::testing::Test {
+class GraphStoreTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    Options o;
-    o.path = dir_.Sub("db");
-    ASSERT_OK(Database::Open(o, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
   }
 
   std::vector<NodeId> Collect(std::unique_ptr<NodeIterator> it) {
@@ -42,9 +38,6 @@ class GraphStoreTest : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::shared_ptr<Graph> graph_;
 };
 
 TEST_F(GraphStoreTest, CreateAndReadNodesAndRels) {

@@ -4,20 +4,16 @@
 #include "storage/graph_store.h"
 #include "storage/unique_key_cache.h"
 
-#include "test_util.h"
+#include "graph_test.h"
 
 namespace trendgraph::storage {
 namespace {
 
-using trendgraph::testing::TempDir;
 
-class UniqueCacheTest : public ::testing::Test {
+class UniqueCacheTest : public trendgraph::testing::GraphTest {
  protected:
   void SetUp() override {
-    Options o;
-    o.path = dir_.Sub("db");
-    ASSERT_OK(Database::Open(o, &db_));
-    ASSERT_OK(db_->GetGraph("default", &graph_));
+    GraphTest::SetUp();
     ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
     company_ = *graph_->FindLabel("Company");
     name_ = *graph_->FindPropKey("name");
@@ -37,9 +33,6 @@ class UniqueCacheTest : public ::testing::Test {
     return txn->LookupUnique(company_, name_, Value(name), out);
   }
 
-  TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::shared_ptr<Graph> graph_;
   LabelId company_ = 0;
   PropKeyId name_ = 0;
 };
