@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "query/expression/value_ops.h"
+
 namespace trendgraph::query {
 
 template <class V>
@@ -54,14 +56,7 @@ class FlatIdMap {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  static size_t Mix(uint64_t x) {  // murmur3 finaliser: ids are dense, spread them
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return static_cast<size_t>(x);
-  }
+  static size_t Mix(uint64_t id) { return HashU64(id); }  // ids are dense: spread them
   void Grow() {
     size_t n = slots_.empty() ? 64 : slots_.size() * 2;
     slots_.assign(n, kEmpty);

@@ -73,11 +73,7 @@ class GroupTable {
   size_t Hash(const Value* key) const {
     size_t h = 0x9e3779b97f4a7c15ull;
     for (size_t k = 0; k < width_; ++k) h = (h ^ EquivalenceHash(key[k])) * 0x100000001b3ull;
-    // Finalise: linear probing takes the low bits.
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
+    return HashU64(h);  // linear probing takes the low bits
   }
   bool KeyEquals(uint32_t g, const Value* key) const {
     const Value* k = keys_.data() + static_cast<size_t>(g) * width_;

@@ -300,15 +300,6 @@ inline size_t Mix(size_t h, size_t v) {
   return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
 }
 
-inline size_t HashU64(uint64_t x) {
-  // splitmix64 finaliser: cheap and well distributed for ids and integers.
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return static_cast<size_t>(x);
-}
 
 }  // namespace
 

@@ -58,6 +58,18 @@ int OrderCompare(const Value& a, const Value& b);
 bool Equivalent(const Value& a, const Value& b);
 size_t EquivalenceHash(const Value& v);  // Equivalent(a, b) => equal hashes
 
+// A 64-bit integer spread over every bit (splitmix64 finaliser): for ids,
+// integers and the final step of combined hashes, since open-addressing
+// tables take the low bits.
+inline size_t HashU64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<size_t>(x);
+}
+
 // Functors for unordered containers keyed by Value / vectors of Values.
 struct EquivalenceHasher {
   size_t operator()(const Value& v) const { return EquivalenceHash(v); }
