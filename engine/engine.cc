@@ -38,11 +38,12 @@ query::QueryOutcome Session::Execute(std::string_view graph, std::string_view te
 }
 
 Result<IngestReport> Session::Ingest(std::string_view graph, std::string_view plugin,
-                                     const std::vector<IngestDocument>& documents, const IngestProgress& progress) {
+                                     const std::vector<IngestDocument>& documents, const IngestProgress& progress,
+                                     storage::BulkLoad* bulk) {
   std::string name(graph.empty() ? "default" : graph);
   std::shared_ptr<storage::Graph> g;
   TG_RETURN_IF_ERROR(engine_.db().GetGraph(name, &g));
-  return engine_.plugins().Ingest(*g, plugin, documents, progress);
+  return engine_.plugins().Ingest(*g, plugin, documents, progress, bulk);
 }
 
 }  // namespace trendgraph::engine

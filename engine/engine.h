@@ -14,6 +14,7 @@
 
 #include "engine/ingest.h"
 #include "query/query_api.h"
+#include "storage/bulk_load.h"
 #include "storage/graph_store.h"
 #include "storage/status.h"
 
@@ -62,10 +63,12 @@ class Session {
                               const query::QueryOptions& options, query::ResultSink* sink);
 
   // Ingests documents with plugin `plugin` ("auto" picks by content) into
-  // `graph`. Per-document results; never throws.
+  // `graph`. Per-document results; never throws. With `bulk` (a
+  // storage::BulkLoad of that graph) documents go into the load (see
+  // PluginHost::Ingest).
   Result<IngestReport> Ingest(std::string_view graph, std::string_view plugin,
                               const std::vector<IngestDocument>& documents,
-                              const IngestProgress& progress = nullptr);
+                              const IngestProgress& progress = nullptr, storage::BulkLoad* bulk = nullptr);
 
  private:
   Engine& engine_;

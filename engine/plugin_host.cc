@@ -593,7 +593,8 @@ bool PluginHost::Impl::Prepare(PluginRecord* fixed_source, const std::vector<Plu
 }
 
 Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view plugin,
-                                        const std::vector<IngestDocument>& documents, const IngestProgress& progress) {
+                                        const std::vector<IngestDocument>& documents, const IngestProgress& progress,
+                                        storage::BulkLoad* bulk) {
   auto start = std::chrono::steady_clock::now();
   PluginRecord* fixed = nullptr;
   std::vector<PluginRecord*> sources, enrichers;
@@ -659,6 +660,11 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
   // goes on in a new transaction.
   std::unique_ptr<storage::WriteTxn> txn;
   auto apply = [&](const PreparedDoc& p, ApplyResult* res) -> Status {
+    if (!txn && bulk) {
+      auto r = bulk->BeginWrite();
+      if (!r.ok()) return r.status();
+      txn = std::move(r.value());
+    }
     if (!txn) txn = graph.BeginWrite();
     if (impl_->apply_fault && impl_->apply_fault(documents[p.index].name))
       return Status::Aborted("injected failure while writing");

@@ -16,6 +16,7 @@
 
 #include "engine/ingest.h"
 #include "query/query_api.h"
+#include "storage/bulk_load.h"
 #include "storage/graph_store.h"
 #include "storage/status.h"
 
@@ -58,8 +59,12 @@ class PluginHost {
   // still written whole or not at all, and a document that fails never
   // takes another one down with it. Progress is reported as documents are
   // committed (or fail).
+  //
+  // With `bulk` (a storage::BulkLoad of `graph`), documents are committed
+  // into the load instead: the graph shows them once the caller finishes it.
   Result<IngestReport> Ingest(storage::Graph& graph, std::string_view plugin,
-                              const std::vector<IngestDocument>& documents, const IngestProgress& progress);
+                              const std::vector<IngestDocument>& documents, const IngestProgress& progress,
+                              storage::BulkLoad* bulk = nullptr);
 
   // Group commit limits: at most `max_docs` documents (default 64) or
   // `max_bytes` of document content (default 8 MiB) per transaction.

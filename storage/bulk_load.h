@@ -1,0 +1,59 @@
+// Bulk load: the first load of an empty graph, built in memory and written
+// as sorted table files that RocksDB links in whole (IngestExternalFile).
+//
+// A bulk load writes no write-ahead log, fills no memtable and leaves no
+// compaction behind: every key is written once, in order, at the bottom of
+// the tree. It is how a large corpus gets into a fresh graph at the speed of
+// a CSV import.
+//
+// Its transactions are ordinary WriteTxns (the same code checks, encodes and
+// counts every write), committed into the load's memory instead of the
+// database: a transaction dropped without Commit leaves nothing behind, as
+// usual. Finish() writes everything at once; until then the graph shows
+// none of it, and a crash or an abandoned load leaves the graph as it was
+// (tokens named by the load's transactions aside: they stay known to this
+// process, and are harmless).
+//
+// Rules: the graph must hold no nodes and no relationships when the load
+// begins, and nothing else may write to it until Finish (BeginBulkLoad and
+// Finish check both). One transaction at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "storage/graph_store.h"
+
+namespace trendgraph::storage {
+
+struct BulkLoadStats {
+  uint64_t nodes = 0;
+  uint64_t relationships = 0;
+  uint64_t keys_written = 0;   // by Finish
+  uint64_t files_written = 0;  // by Finish
+  uint64_t bytes_written = 0;  // by Finish (table files, before RocksDB links them)
+  uint64_t memory_bytes = 0;   // approximate size of the load in memory
+};
+
+class BulkLoad {
+ public:
+  virtual ~BulkLoad() = default;
+
+  // A write transaction over the graph as the load has built it so far.
+  // Fails if the graph gained an index whose entries cannot be built from
+  // the loaded nodes (a unique index they violate).
+  virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+
+  // Writes the load into the graph in one atomic step. Fails (and writes
+  // nothing) if a transaction is still open or the graph was written to
+  // since the load began. The load is spent afterwards either way.
+  virtual Status Finish() = 0;
+
+  virtual BulkLoadStats Stats() const = 0;
+};
+
+// Starts a bulk load of `graph`, which must be empty (InvalidArgument
+// otherwise, naming what it holds).
+Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out);
+
+}  // namespace trendgraph::storage
