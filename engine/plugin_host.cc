@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "engine/ingest_apply.h"
 #include "engine/ingest_facts.h"
@@ -175,6 +178,144 @@ struct PreparedDoc {
   Provenance provenance;
 };
 
+// Prepares documents [0, count) ahead of the calling thread on worker
+// threads and hands them back strictly in input order (Take(0), Take(1),
+// ...), so that parsing overlaps with the caller's writes.
+//
+// Memory is bounded: a document is claimed for preparation only while fewer
+// than `window_docs` documents are prepared-or-in-progress but not yet taken
+// and their content is under `window_bytes` (one is always allowed). The
+// caller prepares documents itself while the one it waits for is not ready,
+// so no core idles when parsing is the bottleneck.
+//
+// `prepare(index, out)` must be callable from several threads at once for
+// different indices and must not throw. Thread-safety: one caller thread
+// (Take); the destructor stops and joins the workers, also when the caller
+// unwinds early.
+class PrepareAhead {
+ public:
+  using PrepareFn = std::function<bool(size_t index, PreparedDoc* out)>;
+
+  PrepareAhead(const std::vector<IngestDocument>& documents, size_t workers, size_t window_docs,
+               size_t window_bytes, PrepareFn prepare)
+      : documents_(documents),
+        window_docs_(std::max<size_t>(window_docs, 1)),
+        window_bytes_(window_bytes),
+        prepare_(std::move(prepare)),
+        slots_(window_docs_) {
+    threads_.reserve(workers);
+    for (size_t i = 0; i < workers; ++i) {
+      try {
+        threads_.emplace_back([this] { Work(); });
+      } catch (const std::system_error&) {
+        break;  // fewer workers (the caller prepares too); never fewer than none
+      }
+    }
+  }
+
+  ~PrepareAhead() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  PrepareAhead(const PrepareAhead&) = delete;
+  PrepareAhead& operator=(const PrepareAhead&) = delete;
+
+  // The next document in input order (`index` == the number taken so far):
+  // false when its preparation failed (its report says why).
+  bool Take(size_t index, PreparedDoc* out) {
+    Slot& slot = slots_[index % window_docs_];
+    std::unique_lock lock(mu_);
+    while (!slot.ready) {
+      size_t j;
+      if (ClaimLocked(&j)) {
+        lock.unlock();
+        RunOne(j);
+        lock.lock();
+      } else {
+        ready_cv_.wait(lock);
+      }
+    }
+    *out = std::move(slot.doc);
+    const bool ok = slot.ok;
+    slot = Slot{};
+    taken_ = index + 1;
+    inflight_bytes_ -= documents_[index].content.size();
+    lock.unlock();
+    work_cv_.notify_one();  // one more document fits the window
+    return ok;
+  }
+
+ private:
+  struct Slot {
+    PreparedDoc doc;
+    bool ok = false;
+    bool ready = false;
+  };
+
+  // Claims the next unclaimed document if it fits the window.
+  bool ClaimLocked(size_t* index) {
+    if (next_ >= documents_.size() || next_ >= taken_ + window_docs_) return false;
+    const size_t bytes = documents_[next_].content.size();
+    if (next_ > taken_ && inflight_bytes_ + bytes > window_bytes_) return false;
+    inflight_bytes_ += bytes;
+    *index = next_++;
+    return true;
+  }
+
+  // Slot j % window is the claimer's alone until it is marked ready: its
+  // previous occupant (j - window) was taken before j could be claimed.
+  void RunOne(size_t j) {
+    Slot& slot = slots_[j % window_docs_];
+    slot.doc.index = j;
+    slot.ok = prepare_(j, &slot.doc);
+    {
+      std::lock_guard lock(mu_);
+      slot.ready = true;
+    }
+    ready_cv_.notify_one();
+  }
+
+  void Work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      size_t j;
+      if (stop_ || next_ >= documents_.size()) return;
+      if (!ClaimLocked(&j)) {
+        work_cv_.wait(lock);
+        continue;
+      }
+      lock.unlock();
+      RunOne(j);
+      lock.lock();
+    }
+  }
+
+  const std::vector<IngestDocument>& documents_;
+  const size_t window_docs_;
+  const size_t window_bytes_;
+  const PrepareFn prepare_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;   // workers: the window moved, or stop
+  std::condition_variable ready_cv_;  // caller: a document became ready
+  std::vector<Slot> slots_;           // document i in slots_[i % window_docs_]
+  size_t next_ = 0;                   // next document to claim
+  size_t taken_ = 0;                  // documents handed to the caller
+  size_t inflight_bytes_ = 0;         // content of claimed, not yet taken documents
+  bool stop_ = false;
+  std::vector<std::thread> threads_;  // last: started after everything above exists
+};
+
+size_t DefaultIngestThreads() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return std::clamp<size_t>(hw, 1, 4);
+}
+
 }  // namespace
 
 struct PluginHost::Impl {
@@ -201,6 +342,7 @@ struct PluginHost::Impl {
 
   size_t group_docs = 64;
   size_t group_bytes = 8u << 20;
+  size_t ingest_threads = DefaultIngestThreads();
   std::function<bool(std::string_view)> apply_fault;  // test seam
 };
 
@@ -447,6 +589,10 @@ void PluginHost::SetIngestGroup(size_t max_docs, size_t max_bytes) {
   impl_->group_docs = max_docs ? max_docs : 1;
   impl_->group_bytes = max_bytes ? max_bytes : 1;
 }
+
+void PluginHost::SetIngestThreads(size_t threads) { impl_->ingest_threads = threads ? threads : 1; }
+
+size_t PluginHost::ingest_threads() const { return impl_->ingest_threads; }
 
 void PluginHost::SetApplyFaultForTesting(std::function<bool(std::string_view document_name)> fault) {
   impl_->apply_fault = std::move(fault);
@@ -736,17 +882,37 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     group.clear();
   };
 
+  // Preparing (probe, parse, enrich) touches only the document, its report
+  // entry and the immutable plugin records, so it may run on worker threads;
+  // everything above (applying, committing, progress) stays on this thread,
+  // in input order.
+  auto prepare = [&](size_t i, PreparedDoc* p) -> bool {
+    IngestDocReport& r = report.documents[i];
+    p->index = i;
+    try {
+      return impl_->Prepare(fixed, sources, enrichers, documents[i], now, &r, p);
+    } catch (const std::exception& e) {
+      r.error = documents[i].name + ": internal error: " + e.what();
+    } catch (...) {
+      r.error = documents[i].name + ": internal error: unknown exception";
+    }
+    r.name = documents[i].name;
+    r.ok = false;
+    p->facts.reset();
+    return false;
+  };
+  std::optional<PrepareAhead> ahead;
+  const size_t threads = std::min(impl_->ingest_threads, documents.size());
+  if (threads > 1) {
+    ahead.emplace(documents, threads - 1, std::max(2 * impl_->group_docs, 4 * threads),
+                  std::max<size_t>(2 * impl_->group_bytes, 1), prepare);
+  }
+
   std::vector<PreparedDoc> group;
   size_t group_bytes = 0;
   for (size_t i = 0; i < documents.size(); ++i) {
     PreparedDoc p;
-    p.index = i;
-    bool prepared = false;
-    try {
-      prepared = impl_->Prepare(fixed, sources, enrichers, documents[i], now, &report.documents[i], &p);
-    } catch (const std::exception& e) {
-      fail(i, Status::Aborted(std::string("internal error: ") + e.what()));
-    }
+    const bool prepared = ahead ? ahead->Take(i, &p) : prepare(i, &p);
     if (!prepared) {
       finish(i);
       continue;
@@ -759,6 +925,7 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     }
   }
   run_group(group);
+  ahead.reset();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -58,7 +58,17 @@ class PluginHost {
   // Documents are committed in groups (see SetIngestGroup): each document is
   // still written whole or not at all, and a document that fails never
   // takes another one down with it. Progress is reported as documents are
-  // committed (or fail).
+  // committed (or fail), on the calling thread.
+  //
+  // Documents are prepared (probed, parsed, enriched) ahead on up to
+  // ingest_threads() threads, the calling thread included, while the calling
+  // thread applies and commits them in input order: ids, reports, progress
+  // and the resulting graph are those of a serial ingest. Probe, parse and
+  // enrich of one call then run on several threads at once (the plugin ABI
+  // allows it, see "Threading" in trendgraph/plugin.h). Memory stays
+  // bounded: beyond the group being written, at most max(2 x group
+  // documents, 4 x threads) documents with at most 2 x group bytes of
+  // content (or a single document) are prepared or being prepared.
   //
   // With `bulk` (a storage::BulkLoad of `graph`), documents are committed
   // into the load instead: the graph shows them once the caller finishes it.
@@ -70,6 +80,16 @@ class PluginHost {
   // `max_bytes` of document content (default 8 MiB) per transaction.
   // (1, 1) commits every document on its own. Call before ingesting.
   void SetIngestGroup(size_t max_docs, size_t max_bytes);
+
+  // Threads that prepare the documents of one Ingest call, the calling
+  // thread included (it prepares while it would otherwise wait). Default:
+  // the hardware's threads, at most 4; 1 prepares every document on the
+  // calling thread (no thread is started); 0 means 1. A call never starts
+  // more threads than it has documents, and each concurrent Ingest call
+  // starts its own: a server taking many ingest requests at once may want
+  // 1. Call before ingesting.
+  void SetIngestThreads(size_t threads);
+  size_t ingest_threads() const;
 
   // Test seam: documents for which `fault` returns true fail while being
   // written into the transaction (after earlier documents of their group).

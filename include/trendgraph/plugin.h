@@ -38,11 +38,14 @@
  *     Plugin callbacks must not let C++ exceptions escape (the C++ wrapper
  *     trendgraph/plugin.hpp catches them). Every host entry is noexcept.
  *
- * Threading: init and destroy run once, on one thread. The host calls probe,
- * parse and enrich for one document at a time per ingest call, but several
- * ingest calls (into different graphs) and procedure calls may run in
- * parallel: callbacks must be reentrant (keep per-call state on the stack,
- * shared state immutable after init or synchronised by the plugin).
+ * Threading: init and destroy run once, on one thread. Everything else may
+ * run on several threads at once: the documents of one ingest call are
+ * probed, parsed and enriched concurrently on worker threads (each document
+ * on one thread, from probe to its last enricher), and several ingest calls
+ * and procedure calls may run in parallel. Callbacks must be reentrant: keep per-call state on the stack
+ * (or in thread-local storage), shared state immutable after init or
+ * synchronised by the plugin. A tg_facts handle and the views read from it
+ * belong to the callback's thread and document only.
  */
 #ifndef TRENDGRAPH_PLUGIN_H_
 #define TRENDGRAPH_PLUGIN_H_
