@@ -1,7 +1,569 @@
 #include "storage/bulk_load.h"
 
-namespace trendgraph::storage {
+#include <rocksdb/sst_file_writer.h>
 
-Status BeginBulkLoad(Graph&, std::unique_ptr<BulkLoad>*) { return Status::NotSupported("bulk load: not yet"); }
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+#include <filesystem>
+
+#include "storage/bulk_store.h"
+#include "storage/write_txn.h"
+
+namespace trendgraph::storage {
+namespace internal {
+
+namespace {
+
+constexpr size_t kTagAt = 4;  // the tag byte of a graph key
+
+std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+std::string U64Value(uint64_t v) {
+  std::string s;
+  keys::PutU64BE(&s, v);
+  return s;
+}
+
+// A forward iterator over entries collected up front (a bulk load's scans
+// are short: one node's adjacency, one index value).
+class EntriesIterator final : public rocksdb::Iterator {
+ public:
+  using Entries = std::vector<std::pair<std::string, std::string>>;
+  EntriesIterator(std::function<void(std::string_view from, Entries*)> collect) : collect_(std::move(collect)) {}
+  bool Valid() const override { return pos_ < entries_.size(); }
+  void SeekToFirst() override { Seek(rocksdb::Slice()); }
+  void Seek(const rocksdb::Slice& target) override {
+    entries_.clear();
+    collect_(View(target), &entries_);
+    pos_ = 0;
+  }
+  void Next() override { ++pos_; }
+  rocksdb::Slice key() const override { return entries_[pos_].first; }
+  rocksdb::Slice value() const override { return entries_[pos_].second; }
+  rocksdb::Status status() const override { return rocksdb::Status::OK(); }
+  void SeekToLast() override { Unsupported(); }
+  void SeekForPrev(const rocksdb::Slice&) override { Unsupported(); }
+  void Prev() override { Unsupported(); }
+
+ private:
+  void Unsupported() {
+    assert(false && "bulk load iterators are forward-only");
+    pos_ = entries_.size();
+  }
+  std::function<void(std::string_view, Entries*)> collect_;
+  Entries entries_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// BulkStore
+
+BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph)
+    : graph_(std::move(graph)),
+      g_(graph_->id()),
+      node_base_(graph_->counters()->next_node),
+      rel_base_(graph_->counters()->next_rel),
+      counters_(*graph_->counters()),
+      indexes_(graph_->Indexes()) {}
+
+std::string* BulkStore::NodeSlot(NodeId id) {
+  if (id < node_base_) return nullptr;
+  size_t i = id - node_base_;
+  if (i >= nodes_.size()) {
+    nodes_.resize(i + 1);
+    adj_.resize(i + 1);
+  }
+  return &nodes_[i];
+}
+
+std::string* BulkStore::RelSlot(RelId id) {
+  if (id < rel_base_) return nullptr;
+  size_t i = id - rel_base_;
+  if (i >= rels_.size()) rels_.resize(i + 1);
+  return &rels_[i];
+}
+
+rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* value) const {
+  if (key.size() <= kTagAt || keys::GetU32BE(key.data()) != g_) return rocksdb::Status::NotFound();
+  auto found = [&](std::string_view v) {
+    value->PinSelf(rocksdb::Slice(v.data(), v.size()));
+    return rocksdb::Status::OK();
+  };
+  switch (static_cast<keys::Tag>(key[kTagAt])) {
+    case keys::Tag::kNode:
+    case keys::Tag::kRel: {
+      if (key.size() != 13) return rocksdb::Status::NotFound();
+      bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
+      uint64_t id = keys::GetU64BE(key.data() + 5), base = node ? node_base_ : rel_base_;
+      const auto& v = node ? nodes_ : rels_;
+      if (id < base || id - base >= v.size() || v[id - base].empty()) return rocksdb::Status::NotFound();
+      return found(v[id - base]);
+    }
+    case keys::Tag::kAdj: {
+      AdjEntry e;
+      if (!keys::ParseAdjKey(key, &e)) return rocksdb::Status::NotFound();
+      NodeId node = keys::GetU64BE(key.data() + 5);
+      if (node < node_base_ || node - node_base_ >= adj_.size()) return rocksdb::Status::NotFound();
+      const auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
+      Adj a{e.other, e.rel, e.type};
+      return std::binary_search(list.begin(), list.end(), a) ? found("") : rocksdb::Status::NotFound();
+    }
+    case keys::Tag::kLabel: {
+      if (key.size() != 17) return rocksdb::Status::NotFound();
+      LabelId label = keys::GetU32BE(key.data() + 5);
+      if (label >= labels_.size()) return rocksdb::Status::NotFound();
+      const auto& ids = labels_[label];
+      return std::binary_search(ids.begin(), ids.end(), keys::TrailingId(key)) ? found("")
+                                                                                : rocksdb::Status::NotFound();
+    }
+    case keys::Tag::kUnique: {
+      auto it = unique_.find(key);
+      if (it == unique_.end()) return rocksdb::Status::NotFound();
+      return found(U64Value(it->second));
+    }
+    case keys::Tag::kPropIndex:
+      return prop_index_.count(key) ? found("") : rocksdb::Status::NotFound();
+    default: {
+      auto it = other_.find(key);
+      if (it == other_.end() || !it->second) return rocksdb::Status::NotFound();
+      return found(*it->second);
+    }
+  }
+}
+
+void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out) const {
+  const size_t start = out->size();
+  auto in_range = [&](std::string_view k) { return k >= from && (to.empty() || k < to); };
+  std::string gp = keys::GraphPrefix(g_);
+  // Families whose tag range [gp tag, gp tag+1) meets [from, to).
+  auto family_meets = [&](keys::Tag tag) {
+    std::string lo = gp + static_cast<char>(tag);
+    std::string hi = keys::PrefixSuccessor(lo);
+    return (to.empty() || std::string_view(lo) < to) && from < std::string_view(hi);
+  };
+  auto from_id = [&](keys::Tag tag, size_t at) -> uint64_t {
+    // The first id whose key can be >= from (0 if from lies before the family).
+    std::string lo = gp + static_cast<char>(tag);
+    if (from.substr(0, lo.size()) != lo || from.size() <= at) return 0;
+    std::string padded(from.substr(at, 8));
+    padded.resize(8, '\0');
+    return keys::GetU64BE(padded.data());
+  };
+  if (family_meets(keys::Tag::kNode) || family_meets(keys::Tag::kRel)) {
+    for (keys::Tag tag : {keys::Tag::kNode, keys::Tag::kRel}) {
+      if (!family_meets(tag)) continue;
+      bool node = tag == keys::Tag::kNode;
+      const auto& v = node ? nodes_ : rels_;
+      uint64_t base = node ? node_base_ : rel_base_;
+      uint64_t first = std::max(base, from_id(tag, 5));
+      for (uint64_t id = first; id - base < v.size(); ++id) {
+        if (v[id - base].empty()) continue;
+        std::string k = node ? keys::NodeKey(g_, id) : keys::RelKey(g_, id);
+        if (!to.empty() && k >= to) break;
+        if (in_range(k)) out->emplace_back(std::move(k), v[id - base]);
+      }
+    }
+  }
+  if (family_meets(keys::Tag::kAdj)) {
+    uint64_t first = std::max(node_base_, from_id(keys::Tag::kAdj, 5));
+    for (uint64_t node = first; node - node_base_ < adj_.size(); ++node) {
+      if (!to.empty() && keys::AdjPrefix(g_, node, Direction::kOut) >= to) break;
+      for (int d = 0; d < 2; ++d)
+        for (const Adj& a : adj_[node - node_base_].dir[d]) {
+          std::string k = keys::AdjKey(g_, node, static_cast<Direction>(d), a.type, a.other, a.rel);
+          if (in_range(k)) out->emplace_back(std::move(k), std::string());
+        }
+    }
+  }
+  if (family_meets(keys::Tag::kLabel)) {
+    std::string lo = gp + static_cast<char>(keys::Tag::kLabel);
+    LabelId first = 0;
+    if (from.substr(0, lo.size()) == lo && from.size() >= 9) first = keys::GetU32BE(from.data() + 5);
+    for (LabelId l = first; l < labels_.size(); ++l) {
+      if (!to.empty() && keys::LabelPrefix(g_, l) >= to) break;
+      for (NodeId id : labels_[l]) {
+        std::string k = keys::LabelKey(g_, l, id);
+        if (in_range(k)) out->emplace_back(std::move(k), std::string());
+      }
+    }
+  }
+  if (family_meets(keys::Tag::kUnique)) {
+    for (const auto& [k, id] : unique_)
+      if (in_range(k)) out->emplace_back(k, U64Value(id));
+  }
+  for (auto it = prop_index_.lower_bound(from); it != prop_index_.end() && (to.empty() || *it < to); ++it)
+    out->emplace_back(*it, std::string());
+  for (auto it = other_.lower_bound(from); it != other_.end() && (to.empty() || it->first < to); ++it)
+    if (it->second) out->emplace_back(it->first, *it->second);
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end());
+}
+
+rocksdb::Iterator* BulkStore::NewIterator(const rocksdb::ReadOptions& ro) const {
+  std::string to = ro.iterate_upper_bound ? ro.iterate_upper_bound->ToString() : std::string();
+  return new EntriesIterator([this, to](std::string_view from, Entries* out) { Collect(from, to, out); });
+}
+
+void BulkStore::PutKey(std::string_view key, std::string_view value) {
+  switch (static_cast<keys::Tag>(key[kTagAt])) {
+    case keys::Tag::kNode:
+    case keys::Tag::kRel: {
+      bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
+      std::string* slot = node ? NodeSlot(keys::GetU64BE(key.data() + 5)) : RelSlot(keys::GetU64BE(key.data() + 5));
+      if (slot == nullptr) break;
+      memory_bytes_ += value.size() - std::min(value.size(), slot->size());
+      slot->assign(value);
+      return;
+    }
+    case keys::Tag::kAdj: {
+      AdjEntry e;
+      NodeId node = keys::GetU64BE(key.data() + 5);
+      if (!keys::ParseAdjKey(key, &e) || node < node_base_ || NodeSlot(node) == nullptr) break;
+      auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
+      Adj a{e.other, e.rel, e.type};
+      // New relationships mostly land at the end (ascending ids).
+      if (list.empty() || list.back() < a) {
+        list.push_back(a);
+      } else {
+        auto it = std::lower_bound(list.begin(), list.end(), a);
+        if (it != list.end() && *it == a) return;
+        list.insert(it, a);
+      }
+      memory_bytes_ += sizeof(Adj);
+      return;
+    }
+    case keys::Tag::kLabel: {
+      LabelId label = keys::GetU32BE(key.data() + 5);
+      NodeId id = keys::TrailingId(key);
+      if (label >= labels_.size()) labels_.resize(label + 1);
+      auto& ids = labels_[label];
+      if (ids.empty() || ids.back() < id) {
+        ids.push_back(id);
+      } else {
+        auto it = std::lower_bound(ids.begin(), ids.end(), id);
+        if (it != ids.end() && *it == id) return;
+        ids.insert(it, id);
+      }
+      memory_bytes_ += sizeof(NodeId);
+      return;
+    }
+    case keys::Tag::kUnique:
+      if (value.size() != 8) break;
+      if (unique_.insert_or_assign(std::string(key), keys::GetU64BE(value.data())).second)
+        memory_bytes_ += key.size() + 48;
+      return;
+    case keys::Tag::kPropIndex:
+      if (prop_index_.emplace(key).second) memory_bytes_ += key.size() + 48;
+      return;
+    default:
+      break;
+  }
+  auto [it, inserted] = other_.insert_or_assign(std::string(key), std::string(value));
+  if (inserted) memory_bytes_ += key.size() + value.size() + 64;
+}
+
+void BulkStore::DeleteKey(std::string_view key) {
+  switch (static_cast<keys::Tag>(key[kTagAt])) {
+    case keys::Tag::kNode:
+    case keys::Tag::kRel: {
+      bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
+      uint64_t id = keys::GetU64BE(key.data() + 5), base = node ? node_base_ : rel_base_;
+      auto& v = node ? nodes_ : rels_;
+      if (id >= base && id - base < v.size()) std::string().swap(v[id - base]);
+      return;
+    }
+    case keys::Tag::kAdj: {
+      AdjEntry e;
+      NodeId node = keys::GetU64BE(key.data() + 5);
+      if (!keys::ParseAdjKey(key, &e) || node < node_base_ || node - node_base_ >= adj_.size()) return;
+      auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
+      Adj a{e.other, e.rel, e.type};
+      auto it = std::lower_bound(list.begin(), list.end(), a);
+      if (it != list.end() && *it == a) list.erase(it);
+      return;
+    }
+    case keys::Tag::kLabel: {
+      LabelId label = keys::GetU32BE(key.data() + 5);
+      if (label >= labels_.size()) return;
+      auto& ids = labels_[label];
+      auto it = std::lower_bound(ids.begin(), ids.end(), keys::TrailingId(key));
+      if (it != ids.end() && *it == keys::TrailingId(key)) ids.erase(it);
+      return;
+    }
+    case keys::Tag::kUnique: {
+      auto it = unique_.find(key);
+      if (it != unique_.end()) unique_.erase(it);
+      return;
+    }
+    case keys::Tag::kPropIndex: {
+      auto it = prop_index_.find(key);
+      if (it != prop_index_.end()) prop_index_.erase(it);
+      return;
+    }
+    default:
+      // A tombstone: the database may hold this key from before the load.
+      other_.insert_or_assign(std::string(key), std::nullopt);
+      return;
+  }
+}
+
+void BulkStore::Apply(uint32_t g, const WriteOverlay& batch, GraphImpl::Publish publish,
+                      const std::unordered_set<NodeId>& deleted) {
+  assert(g == g_);
+  batch.ForEachWithPrefix(keys::GraphPrefix(g), [&](std::string_view key, const WriteOverlay::Entry& e) {
+    if (key.size() <= kTagAt) return;
+    if (e.deleted)
+      DeleteKey(key);
+    else
+      PutKey(key, e.value);
+  });
+  counters_ = *publish.counters;
+  if (publish.indexes_changed) indexes_ = std::move(publish.indexes);
+  deleted_.insert(deleted.begin(), deleted.end());
+  graph_->PublishTokens(publish.new_tokens);
+}
+
+void BulkStore::TokenKeys(std::vector<std::pair<std::string, std::string>>* out) const {
+  for (keys::Tag tag : {keys::Tag::kTokenName, keys::Tag::kTokenId}) {
+    std::string prefix = keys::GraphPrefix(g_) + static_cast<char>(tag);
+    for (auto it = other_.lower_bound(prefix); it != other_.end() && it->first.starts_with(prefix); ++it)
+      if (it->second) out->emplace_back(it->first, *it->second);
+  }
+}
+
+Status BulkStore::WriteTables(const rocksdb::Options& options, const std::string& dir, uint64_t max_file_bytes,
+                              std::vector<std::string>* files, uint64_t* keys_out, uint64_t* bytes_out) const {
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+  bool open = false;
+  uint64_t n = 0;
+  auto close = [&]() -> Status {
+    if (!open) return Status::OK();
+    open = false;
+    rocksdb::ExternalSstFileInfo info;
+    rocksdb::Status s = writer.Finish(&info);
+    if (!s.ok()) return FromRocks(s, "bulk load: finish " + files->back());
+    *bytes_out += info.file_size;
+    return Status::OK();
+  };
+  auto start = [&]() -> Status {
+    TG_RETURN_IF_ERROR(close());
+    files->push_back(dir + "/bulk-" + std::to_string(files->size()) + ".sst");
+    rocksdb::Status s = writer.Open(files->back());
+    if (!s.ok()) return FromRocks(s, "bulk load: create " + files->back());
+    open = true;
+    return Status::OK();
+  };
+  auto put = [&](const std::string& k, std::string_view v) -> Status {
+    if (!open || writer.FileSize() >= max_file_bytes) TG_RETURN_IF_ERROR(start());
+    rocksdb::Status s = writer.Put(k, rocksdb::Slice(v.data(), v.size()));
+    if (!s.ok()) return FromRocks(s, "bulk load: write " + files->back());
+    ++n;
+    return Status::OK();
+  };
+  auto del = [&](const std::string& k) -> Status {
+    if (!open) TG_RETURN_IF_ERROR(start());
+    rocksdb::Status s = writer.Delete(k);
+    if (!s.ok()) return FromRocks(s, "bulk load: write " + files->back());
+    ++n;
+    return Status::OK();
+  };
+
+  // Every family in tag order; each starts a file of its own.
+  std::set<char> tags;
+  for (keys::Tag t : {keys::Tag::kNode, keys::Tag::kRel, keys::Tag::kAdj, keys::Tag::kLabel, keys::Tag::kUnique,
+                      keys::Tag::kPropIndex})
+    tags.insert(static_cast<char>(t));
+  for (const auto& [k, v] : other_) tags.insert(k[kTagAt]);
+  for (char tag : tags) {
+    TG_RETURN_IF_ERROR(close());
+    switch (static_cast<keys::Tag>(tag)) {
+      case keys::Tag::kNode:
+      case keys::Tag::kRel: {
+        bool node = tag == static_cast<char>(keys::Tag::kNode);
+        const auto& v = node ? nodes_ : rels_;
+        uint64_t base = node ? node_base_ : rel_base_;
+        for (size_t i = 0; i < v.size(); ++i)
+          if (!v[i].empty()) TG_RETURN_IF_ERROR(put(node ? keys::NodeKey(g_, base + i) : keys::RelKey(g_, base + i), v[i]));
+        break;
+      }
+      case keys::Tag::kAdj:
+        for (size_t i = 0; i < adj_.size(); ++i)
+          for (int d = 0; d < 2; ++d)
+            for (const Adj& a : adj_[i].dir[d])
+              TG_RETURN_IF_ERROR(put(keys::AdjKey(g_, node_base_ + i, static_cast<Direction>(d), a.type, a.other, a.rel), ""));
+        break;
+      case keys::Tag::kLabel:
+        for (LabelId l = 0; l < labels_.size(); ++l)
+          for (NodeId id : labels_[l]) TG_RETURN_IF_ERROR(put(keys::LabelKey(g_, l, id), ""));
+        break;
+      case keys::Tag::kUnique: {
+        std::vector<const std::pair<const std::string, NodeId>*> sorted;
+        sorted.reserve(unique_.size());
+        for (const auto& e : unique_) sorted.push_back(&e);
+        std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (const auto* e : sorted) TG_RETURN_IF_ERROR(put(e->first, U64Value(e->second)));
+        break;
+      }
+      case keys::Tag::kPropIndex:
+        for (const std::string& k : prop_index_) TG_RETURN_IF_ERROR(put(k, ""));
+        break;
+      default: {
+        std::string prefix = keys::GraphPrefix(g_) + tag;
+        for (auto it = other_.lower_bound(prefix); it != other_.end() && it->first.starts_with(prefix); ++it) {
+          if (it->second)
+            TG_RETURN_IF_ERROR(put(it->first, *it->second));
+          else
+            TG_RETURN_IF_ERROR(del(it->first));
+        }
+        break;
+      }
+    }
+  }
+  TG_RETURN_IF_ERROR(close());
+  *keys_out = n;
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// GraphImpl's part
+
+void GraphImpl::PublishTokens(std::vector<std::string> (&new_tokens)[3]) {
+  bool any = false;
+  for (const auto& t : new_tokens) any |= !t.empty();
+  if (!any) return;
+  std::unique_lock meta(meta_mu_);
+  for (int k = 0; k < 3; ++k) {
+    for (std::string& name : new_tokens[k]) {
+      tokens_[k].ids.emplace(name, static_cast<uint32_t>(tokens_[k].names.size()));
+      tokens_[k].names.push_back(std::move(name));
+    }
+  }
+}
+
+Status GraphImpl::IngestTables(const std::vector<std::string>& files, std::shared_ptr<const Counters> counters,
+                               const std::unordered_set<NodeId>& deleted) {
+  std::lock_guard lock(publish_mu_);
+  if (dropped()) return Status::NotFound("graph '" + name_ + "' has been dropped");
+  rocksdb::IngestExternalFileOptions io;
+  io.move_files = true;  // hard links: the files are ours and in the database's folder
+  rocksdb::Status s = rdb()->IngestExternalFile(files, io);
+  cache_.reset();
+  if (!s.ok()) return FromRocks(s, "bulk load: link the table files into graph '" + name_ + "'");
+  counters_ = std::move(counters);
+  deleted_nodes_.insert(deleted.begin(), deleted.end());
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// BulkLoadImpl
+
+namespace {
+
+class BulkLoadImpl final : public BulkLoad {
+ public:
+  explicit BulkLoadImpl(std::shared_ptr<GraphImpl> graph) : graph_(graph), store_(graph) {}
+
+  ~BulkLoadImpl() override {
+    if (done_) return;
+    // Abandoned: the graph knows the load's tokens by name (and would hand
+    // out the next ids after them), so the database must hold them too.
+    std::vector<std::pair<std::string, std::string>> token_keys;
+    store_.TokenKeys(&token_keys);
+    if (token_keys.empty()) return;
+    rocksdb::WriteBatch batch;
+    for (const auto& [k, v] : token_keys) batch.Put(k, v);
+    graph_->AcquireWriter();
+    (void)graph_->CommitBatch(&batch, GraphImpl::Publish{graph_->counters(), {}, {}, false});
+    graph_->ReleaseWriter();
+  }
+
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override {
+    if (done_) return Status::InvalidArgument("bulk load: already finished");
+    // Indexes the graph gained since (the ingest creates them as documents
+    // need them): build their entries from the loaded nodes first.
+    for (const IndexInfo& index : graph_->Indexes()) {
+      bool known = false;
+      for (const IndexInfo& i : store_.indexes())
+        known |= i.label == index.label && i.key == index.key && i.kind == index.kind;
+      if (known) continue;
+      WriteTxnImpl txn(graph_, &store_);
+      Status s = txn.BuildIndex(index.label, index.key, index.kind);
+      if (s.ok()) s = txn.Commit();
+      if (!s.ok()) return Status(Status::Aborted("bulk load: index on (" + graph_->LabelName(index.label) + ", " +
+                                                 graph_->PropKeyName(index.key) + "): " + s.ToString()));
+    }
+    return std::unique_ptr<WriteTxn>(std::make_unique<WriteTxnImpl>(graph_, &store_));
+  }
+
+  Status Finish() override {
+    if (done_) return Status::InvalidArgument("bulk load: already finished");
+    done_ = true;
+    graph_->AcquireWriter();  // waits for an open transaction of the load, and keeps others out
+    struct Release {
+      GraphImpl* g;
+      ~Release() { g->ReleaseWriter(); }
+    } release{graph_.get()};
+    std::shared_ptr<const Counters> now = graph_->counters();
+    if (now->nodes != 0 || now->rels != 0 || now->next_node != store_.first_node())
+      return Status::Aborted("bulk load: graph '" + graph_->name() +
+                             "' was written to while the load was open; nothing was loaded");
+    namespace fs = std::filesystem;
+    static std::atomic<uint64_t> serial{0};
+    const fs::path dir = fs::path(graph_->db()->options().path) /
+                         ("bulk-load-" + std::to_string(graph_->id()) + "-" + std::to_string(serial++));
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("bulk load: create " + dir.string() + ": " + ec.message());
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+      }
+    } cleanup{dir};
+    std::vector<std::string> files;
+    rocksdb::Options options = graph_->rdb()->GetOptions();
+    TG_RETURN_IF_ERROR(store_.WriteTables(options, dir.string(), kMaxFileBytes, &files, &stats_.keys_written,
+                                          &stats_.bytes_written));
+    stats_.files_written = files.size();
+    if (files.empty()) return Status::OK();
+    return graph_->IngestTables(files, std::make_shared<const Counters>(store_.counters()), store_.deleted());
+  }
+
+  BulkLoadStats Stats() const override {
+    BulkLoadStats s = stats_;
+    s.nodes = store_.counters().nodes;
+    s.relationships = store_.counters().rels;
+    s.memory_bytes = store_.MemoryBytes();
+    return s;
+  }
+
+ private:
+  static constexpr uint64_t kMaxFileBytes = 256ull << 20;
+  std::shared_ptr<GraphImpl> graph_;
+  BulkStore store_;
+  BulkLoadStats stats_;
+  bool done_ = false;
+};
+
+}  // namespace
+}  // namespace internal
+
+Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out) {
+  auto* impl = dynamic_cast<internal::GraphImpl*>(&graph);
+  if (impl == nullptr) return Status::InvalidArgument("bulk load: not a graph of this database");
+  std::shared_ptr<internal::GraphImpl> g = std::static_pointer_cast<internal::GraphImpl>(impl->shared_from_this());
+  if (g->dropped()) return Status::NotFound("graph '" + g->name() + "' has been dropped");
+  std::shared_ptr<const internal::Counters> c = g->counters();
+  if (c->nodes != 0 || c->rels != 0)
+    return Status::InvalidArgument("bulk load: graph '" + g->name() + "' is not empty (" + std::to_string(c->nodes) +
+                                   " nodes, " + std::to_string(c->rels) +
+                                   " relationships); a bulk load only fills an empty graph");
+  *out = std::make_unique<internal::BulkLoadImpl>(std::move(g));
+  return Status::OK();
+}
 
 }  // namespace trendgraph::storage

@@ -104,6 +104,13 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
     bool indexes_changed = false;
   };
   Status CommitBatch(rocksdb::WriteBatch* batch, Publish publish);
+  // Makes tokens known by name (CommitBatch's part for them; a bulk load's
+  // transactions call it directly, the load writing the token keys later).
+  void PublishTokens(std::vector<std::string> (&new_tokens)[3]);
+  // A bulk load's end (bulk_load.cc, writer held): links the table files
+  // into the database and publishes the load's counters and deleted ids.
+  Status IngestTables(const std::vector<std::string>& files, std::shared_ptr<const Counters> counters,
+                      const std::unordered_set<NodeId>& deleted);
 
   // Ids below Counters::next_node that were deleted. Read and changed only by
   // the writer (under the writer slot), so unguarded.

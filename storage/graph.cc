@@ -465,17 +465,10 @@ Status GraphImpl::CommitBatch(rocksdb::WriteBatch* batch, Publish publish) {
   cache_.reset();
   if (!s.ok()) return FromRocks(s, "commit to graph '" + name_ + "'");
   counters_ = std::move(publish.counters);
-  bool any_tokens = false;
-  for (const auto& t : publish.new_tokens) any_tokens |= !t.empty();
-  if (any_tokens || publish.indexes_changed) {
+  PublishTokens(publish.new_tokens);
+  if (publish.indexes_changed) {
     std::unique_lock meta(meta_mu_);
-    for (int k = 0; k < 3; ++k) {
-      for (std::string& name : publish.new_tokens[k]) {
-        tokens_[k].ids.emplace(name, static_cast<uint32_t>(tokens_[k].names.size()));
-        tokens_[k].names.push_back(std::move(name));
-      }
-    }
-    if (publish.indexes_changed) indexes_ = std::move(publish.indexes);
+    indexes_ = std::move(publish.indexes);
   }
   return Status::OK();
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "storage/bulk_store.h"
+
 namespace trendgraph::storage::internal {
 
 namespace {
@@ -45,13 +47,13 @@ std::string U64Value(uint64_t v) {
 
 }  // namespace
 
-WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph)
-    : ReaderImpl(std::move(graph)), db_(graph_->rdb()) {
+WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph, BulkStore* bulk)
+    : ReaderImpl(std::move(graph)), db_(graph_->rdb()), bulk_(bulk) {
   graph_->AcquireWriter();
-  counters_ = *graph_->counters();
+  counters_ = bulk_ ? bulk_->counters() : *graph_->counters();
   committed_next_node_ = counters_.next_node;
   for (int k = 0; k < 3; ++k) committed_tokens_[k] = graph_->TokenCount(static_cast<keys::TokenKind>(k));
-  indexes_ = graph_->Indexes();
+  indexes_ = bulk_ ? bulk_->indexes() : graph_->Indexes();
   RebuildIndexMap();
 }
 
@@ -61,6 +63,14 @@ WriteTxnImpl::~WriteTxnImpl() {
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
   DisablePerfCountersOnThisThread();
+  if (bulk_) {
+    if (const WriteOverlay::Entry* e = batch_.Find(std::string_view(key.data(), key.size()))) {
+      if (e->deleted) return rocksdb::Status::NotFound();
+      v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
+      return rocksdb::Status::OK();
+    }
+    return bulk_->Get(std::string_view(key.data(), key.size()), v);
+  }
   // A dropped graph's cache may name deleted entries: bypass it.
   if (!IsUniqueKey(key) || graph_->dropped()) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
   // Unique-index probe: this transaction's writes, then the committed-entry
@@ -98,7 +108,7 @@ void WriteTxnImpl::RememberUnique(std::string_view key, NodeId id) {
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
   DisablePerfCountersOnThisThread();
-  return batch_.NewIterator(db_->NewIterator(ro), ro.iterate_upper_bound);
+  return batch_.NewIterator(bulk_ ? bulk_->NewIterator(ro) : db_->NewIterator(ro), ro.iterate_upper_bound);
 }
 
 uint64_t WriteTxnImpl::NodeCountByLabel(LabelId label) {
@@ -116,6 +126,7 @@ bool WriteTxnImpl::NodeExists(NodeId id) {
   if (id >= counters_.next_node) return false;
   if (known_nodes_.count(id)) return true;
   if (id >= committed_next_node_) return false;  // created here, then deleted
+  if (bulk_ && bulk_->IsDeleted(id)) return false;
   return !deleted_here_.count(id) && !graph_->deleted_nodes().count(id);
 }
 
@@ -582,6 +593,10 @@ Status WriteTxnImpl::Commit() {
   for (int k = 0; k < 3; ++k) publish.new_tokens[k] = std::move(new_tokens_[k]);
   publish.indexes_changed = indexes_changed_;
   if (indexes_changed_) publish.indexes = indexes_;
+  if (bulk_) {
+    bulk_->Apply(g_, batch_, std::move(publish), deleted_here_);
+    return Status::OK();
+  }
   // The overlay is emitted in key order, one entry per key: the memtable
   // inserts then walk its skiplist forward (splice reuse) instead of
   // searching from the top for every key.

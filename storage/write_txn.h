@@ -10,11 +10,16 @@
 
 namespace trendgraph::storage::internal {
 
+class BulkStore;
+
 // Used by one thread at a time. Holds the graph's writer slot from
 // construction until Commit() or destruction.
 class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
  public:
-  explicit WriteTxnImpl(std::shared_ptr<GraphImpl> graph);
+  // With `bulk`, the transaction reads the committed state from a bulk
+  // load's memory and commits into it (see bulk_load.h); the graph's writer
+  // slot is held all the same.
+  explicit WriteTxnImpl(std::shared_ptr<GraphImpl> graph, BulkStore* bulk = nullptr);
   ~WriteTxnImpl() override;
 
   // ---- reader primitives (ReaderImpl) ----
@@ -75,6 +80,7 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   Status DeleteRelInternal(RelId id, const RelRecord& rec);
 
   rocksdb::DB* const db_;
+  BulkStore* const bulk_;
   WriteOverlay batch_;
   bool done_ = false;
   Status poisoned_;

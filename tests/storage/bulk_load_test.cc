@@ -1,0 +1,348 @@
+// Bulk load: the same transactions committed into a BulkLoad and into the
+// database must leave byte-identical keys and values, answer every read
+// inside the transactions the same way, and keep the load's rules (empty
+// graph only, nothing visible until Finish, nothing loaded when the graph
+// was written to meanwhile).
+#include "storage/bulk_load.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <functional>
+#include <random>
+#include <sstream>
+
+#include "store_check.h"
+#include "test_util.h"
+
+namespace trendgraph::storage {
+namespace {
+
+using testing::CheckConsistency;
+using testing::Dump;
+using trendgraph::testing::TempDir;
+
+// Every key and value of the database, hex-escaped, one per line.
+std::string RawDump(const std::string& path) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Options o;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(o, path, &raw);
+  if (!s.ok()) return "cannot open: " + s.ToString();
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::ostringstream out;
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  auto hex = [](rocksdb::Slice x) {
+    static const char* d = "0123456789abcdef";
+    std::string h;
+    for (size_t i = 0; i < x.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(x[i]);
+      h += d[c >> 4];
+      h += d[c & 15];
+    }
+    return h;
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out << hex(it->key()) << " = " << hex(it->value()) << "\n";
+  return out.str();
+}
+
+std::string PersonName(uint32_t i) {
+  std::string s = "p";
+  s += std::to_string(i);
+  return s;
+}
+
+// Where a script's transactions come from.
+using BeginFn = std::function<std::unique_ptr<WriteTxn>()>;
+
+// A deterministic mixed workload: creates, property changes, label changes,
+// deletes (detach and not), unique violations, transactions dropped without
+// commit, an index created half way. Returns a log of every read the
+// transactions made, which must not depend on where they commit.
+std::string Script(Graph& graph, const BeginFn& begin, uint32_t seed) {
+  std::ostringstream log;
+  std::mt19937 rng(seed);
+  auto pick = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
+  std::vector<NodeId> live;
+  std::vector<RelId> rels;
+  for (int t = 0; t < 40; ++t) {
+    if (t == 20) {
+      // Half way: an index over nodes that already exist (the bulk load
+      // builds its entries from memory, the database from its keys).
+      Status s = graph.CreatePropertyIndex("Person", "city");
+      log << "index city: " << s.ToString() << "\n";
+    }
+    std::unique_ptr<WriteTxn> txn = begin();
+    LabelId person = txn->GetOrCreateLabel("Person");
+    LabelId extra = txn->GetOrCreateLabel(pick(2) ? "Researcher" : "Official");
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    PropKeyId age = txn->GetOrCreatePropKey("age");
+    PropKeyId city = txn->GetOrCreatePropKey("city");
+    TypeId knows = txn->GetOrCreateType("KNOWS");
+    TypeId cites = txn->GetOrCreateType(pick(3) ? "CITES" : "FUNDS");
+    PropKeyId weight = txn->GetOrCreatePropKey("weight");
+    std::vector<NodeId> created;
+    std::vector<RelId> created_rels;
+    bool failed = false;
+    for (int op = 0; op < 30 && !failed; ++op) {
+      uint32_t what = pick(100);
+      Status s;
+      if (what < 30 || live.size() < 4) {
+        Properties props = {{name, Value(PersonName(pick(400)))}, {age, Value(int64_t(pick(90)))}};
+        if (pick(2)) props.emplace_back(city, Value(pick(2) ? "Beijing" : "Shanghai"));
+        std::vector<LabelId> labels = {person};
+        if (pick(3) == 0) labels.push_back(extra);
+        Result<NodeId> r = txn->CreateNode(labels, props);
+        s = r.status();
+        if (r.ok()) {
+          created.push_back(r.value());
+          live.push_back(r.value());
+        }
+      } else if (what < 55) {
+        NodeId a = live[pick(live.size())], b = live[pick(live.size())];
+        Result<RelId> r = txn->CreateRel(pick(2) ? knows : cites, a, b, {{weight, Value(double(pick(100)) / 10)}});
+        s = r.status();
+        if (r.ok()) {
+          created_rels.push_back(r.value());
+          rels.push_back(r.value());
+        }
+      } else if (what < 65) {
+        s = txn->SetNodeProperty(live[pick(live.size())], pick(4) ? age : city,
+                                 pick(5) ? Value(int64_t(pick(90))) : Value());
+      } else if (what < 70) {
+        s = txn->SetNodeProperty(live[pick(live.size())], name, Value(PersonName(pick(400))));
+      } else if (what < 75) {
+        s = pick(2) ? txn->AddLabel(live[pick(live.size())], extra) : txn->RemoveLabel(live[pick(live.size())], extra);
+      } else if (what < 80 && !rels.empty()) {
+        size_t i = pick(rels.size());
+        s = txn->DeleteRel(rels[i]);
+        if (s.IsNotFound()) s = Status::OK();  // deleted with its node earlier
+        rels.erase(rels.begin() + static_cast<std::ptrdiff_t>(i));
+      } else if (what < 85) {
+        size_t i = pick(live.size());
+        s = txn->DeleteNode(live[i], /*detach=*/pick(2) == 0);
+        if (s.ok()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+      } else if (what < 90 && !rels.empty()) {
+        RelId r = rels[pick(rels.size())];
+        s = txn->SetRelProperty(r, weight, pick(4) ? Value(int64_t(pick(9))) : Value());
+        if (s.IsNotFound()) s = Status::OK();
+      } else {
+        // Reads: everything a transaction can ask.
+        NodeId n = live[pick(live.size())];
+        NodeRecord rec;
+        log << "get " << n << ": " << txn->GetNode(n, &rec).ToString() << " " << rec.props.size() << "\n";
+        for (Direction d : {Direction::kOut, Direction::kIn}) {
+          log << "adj " << n << "/" << int(d) << ":";
+          for (auto it = txn->Adjacency(n, d, std::nullopt); it->Valid(); it->Next())
+            log << " " << it->entry().type << "," << it->entry().other << "," << it->entry().rel;
+          log << " deg " << txn->Degree(n, d, knows) << "\n";
+        }
+        NodeId found = 0;
+        Value key(PersonName(pick(400)));
+        log << "unique " << txn->LookupUnique(person, name, key, &found).ToString() << " " << found << "\n";
+        log << "seek age:";
+        for (auto it = txn->IndexSeek(person, age, Value(int64_t(pick(90)))); it->Valid(); it->Next())
+          log << " " << it->id();
+        log << "\nrange age:";
+        for (auto it = txn->IndexRange(person, age, Value(int64_t(10)), true, Value(int64_t(20)), false); it->Valid();
+             it->Next())
+          log << " " << it->id();
+        log << "\nlabel extra:";
+        for (auto it = txn->ScanLabel(extra); it->Valid(); it->Next()) log << " " << it->id();
+        bool merged = false;
+        Result<NodeId> m = txn->MergeNodeByKey(person, name, key, &merged);
+        log << "\nmerge " << m.status().ToString() << " " << (m.ok() ? m.value() : 0) << " " << merged << "\n";
+        if (m.ok() && merged) live.push_back(m.value());
+        log << "counts " << txn->NodeCount() << " " << txn->RelCount() << " " << txn->NodeCountByLabel(person)
+            << " " << txn->RelCountByType(knows) << "\n";
+      }
+      log << "op " << what << ": " << s.ToString() << "\n";
+      failed = !s.ok();
+    }
+    bool drop = failed || pick(6) == 0;
+    if (!drop) {
+      Status s = txn->Commit();
+      log << "commit " << t << ": " << s.ToString() << "\n";
+      drop = !s.ok();
+    }
+    if (drop) {
+      // Undo the bookkeeping of what this transaction created.
+      for (NodeId n : created) std::erase(live, n);
+      for (RelId r : created_rels) std::erase(rels, r);
+      log << "dropped " << t << "\n";
+    }
+    txn.reset();  // releases the writer slot of a dropped transaction
+    // Nodes a dropped transaction deleted are alive again; rebuild from a
+    // fresh transaction's view.
+    std::unique_ptr<WriteTxn> view = begin();
+    std::vector<NodeId> now;
+    for (auto it = view->ScanNodes(); it->Valid(); it->Next()) now.push_back(it->id());
+    live = now;
+    std::vector<RelId> now_rels;
+    for (auto it = view->ScanRels(); it->Valid(); it->Next()) now_rels.push_back(it->id());
+    rels = now_rels;
+    log << "state " << live.size() << " nodes " << rels.size() << " rels\n";
+  }
+  return log.str();
+}
+
+class BulkLoadTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Database> Open(const std::string& path) {
+    Options o;
+    o.path = path;
+    std::unique_ptr<Database> db;
+    EXPECT_OK(Database::Open(o, &db));
+    return db;
+  }
+  std::shared_ptr<Graph> Default(Database& db) {
+    std::shared_ptr<Graph> g;
+    EXPECT_OK(db.GetGraph("default", &g));
+    return g;
+  }
+  static void Schema(Graph& g) {
+    ASSERT_OK(g.CreateUniqueIndex("Person", "name"));
+    ASSERT_OK(g.CreatePropertyIndex("Person", "age"));
+  }
+  TempDir dir_;
+};
+
+TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const std::string plain_path = dir_.Sub("plain" + std::to_string(seed));
+    const std::string bulk_path = dir_.Sub("bulk" + std::to_string(seed));
+    std::string plain_log, bulk_log, plain_dump, bulk_dump;
+    {
+      auto db = Open(plain_path);
+      auto g = Default(*db);
+      Schema(*g);
+      plain_log = Script(*g, [&] { return g->BeginWrite(); }, seed);
+      plain_dump = Dump(*g, *g->NewSnapshot());
+    }
+    {
+      auto db = Open(bulk_path);
+      auto g = Default(*db);
+      Schema(*g);
+      std::unique_ptr<BulkLoad> bulk;
+      ASSERT_OK(BeginBulkLoad(*g, &bulk));
+      bulk_log = Script(*g, [&] {
+        auto r = bulk->BeginWrite();
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        return std::move(r.value());
+      }, seed);
+      // Nothing is visible before Finish.
+      EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
+      ASSERT_OK(bulk->Finish());
+      EXPECT_GT(bulk->Stats().keys_written, 0u);
+      bulk_dump = Dump(*g, *g->NewSnapshot());
+      EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+    }
+    EXPECT_EQ(bulk_log, plain_log);
+    EXPECT_EQ(bulk_dump, plain_dump);
+    EXPECT_NE(plain_log.find("dropped"), std::string::npos);          // the script did drop transactions
+    EXPECT_NE(plain_log.find("ConstraintViolation"), std::string::npos);  // and hit the unique index
+    std::string plain_raw = RawDump(plain_path), bulk_raw = RawDump(bulk_path);
+    EXPECT_GT(plain_raw.size(), 1000u);
+    EXPECT_TRUE(plain_raw == bulk_raw) << "raw keys differ";
+    // Reopened, the bulk-loaded graph reads the same and takes new writes.
+    auto db = Open(bulk_path);
+    auto g = Default(*db);
+    EXPECT_EQ(Dump(*g, *g->NewSnapshot()), plain_dump);
+    auto txn = g->BeginWrite();
+    ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("Person")}, {{txn->GetOrCreatePropKey("name"), Value("new")}}).ok());
+    ASSERT_OK(txn->Commit());
+    EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+  }
+}
+
+TEST_F(BulkLoadTest, RefusesAGraphThatIsNotEmpty) {
+  auto db = Open(dir_.Sub("db"));
+  auto g = Default(*db);
+  auto txn = g->BeginWrite();
+  ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("X")}, {}).ok());
+  ASSERT_OK(txn->Commit());
+  std::unique_ptr<BulkLoad> bulk;
+  Status s = BeginBulkLoad(*g, &bulk);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.message().find("not empty"), std::string::npos) << s.ToString();
+}
+
+TEST_F(BulkLoadTest, WriteDuringTheLoadLoadsNothing) {
+  auto db = Open(dir_.Sub("db"));
+  auto g = Default(*db);
+  std::unique_ptr<BulkLoad> bulk;
+  ASSERT_OK(BeginBulkLoad(*g, &bulk));
+  {
+    auto r = bulk->BeginWrite();
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel("Loaded")}, {}).ok());
+    ASSERT_OK(r.value()->Commit());
+  }
+  {
+    auto txn = g->BeginWrite();
+    ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("Direct")}, {}).ok());
+    ASSERT_OK(txn->Commit());
+  }
+  Status s = bulk->Finish();
+  EXPECT_TRUE(s.IsAborted()) << s.ToString();
+  auto snap = g->NewSnapshot();
+  EXPECT_EQ(snap->NodeCount(), 1u);
+  EXPECT_EQ(snap->NodeCountByLabel(*g->FindLabel("Direct")), 1u);
+  EXPECT_EQ(snap->NodeCountByLabel(*g->FindLabel("Loaded")), 0u);
+  EXPECT_EQ(CheckConsistency(*g, *snap), "");
+}
+
+TEST_F(BulkLoadTest, AnAbandonedLoadLeavesAConsistentDatabase) {
+  const std::string path = dir_.Sub("db");
+  {
+    auto db = Open(path);
+    auto g = Default(*db);
+    {
+      std::unique_ptr<BulkLoad> bulk;
+      ASSERT_OK(BeginBulkLoad(*g, &bulk));
+      auto r = bulk->BeginWrite();
+      ASSERT_TRUE(r.ok());
+      ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel("OnlyInTheLoad")}, {}).ok());
+      ASSERT_OK(r.value()->Commit());
+    }  // dropped without Finish
+    // The graph knows the label's name now; a new one gets the next id.
+    auto txn = g->BeginWrite();
+    ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("After")}, {}).ok());
+    ASSERT_OK(txn->Commit());
+  }
+  auto db = Open(path);  // token ids without gaps, or Open fails
+  ASSERT_NE(db, nullptr);
+  auto g = Default(*db);
+  auto snap = g->NewSnapshot();
+  EXPECT_EQ(snap->NodeCount(), 1u);
+  ASSERT_TRUE(g->FindLabel("OnlyInTheLoad").has_value());
+  EXPECT_EQ(snap->NodeCountByLabel(*g->FindLabel("OnlyInTheLoad")), 0u);
+  EXPECT_EQ(snap->NodeCountByLabel(*g->FindLabel("After")), 1u);
+  EXPECT_EQ(CheckConsistency(*g, *snap), "");
+}
+
+TEST_F(BulkLoadTest, AnIndexTheLoadedNodesViolateFailsTheNextTransaction) {
+  auto db = Open(dir_.Sub("db"));
+  auto g = Default(*db);
+  std::unique_ptr<BulkLoad> bulk;
+  ASSERT_OK(BeginBulkLoad(*g, &bulk));
+  {
+    auto r = bulk->BeginWrite();
+    ASSERT_TRUE(r.ok());
+    WriteTxn& t = *r.value();
+    LabelId l = t.GetOrCreateLabel("Tech");
+    PropKeyId k = t.GetOrCreatePropKey("name");
+    ASSERT_TRUE(t.CreateNode({l}, {{k, Value("gpu")}}).ok());
+    ASSERT_TRUE(t.CreateNode({l}, {{k, Value("gpu")}}).ok());
+    ASSERT_OK(t.Commit());
+  }
+  ASSERT_OK(g->CreateUniqueIndex("Tech", "name"));  // the database holds no Tech node yet
+  auto r = bulk->BeginWrite();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("Tech"), std::string::npos) << r.status().ToString();
+}
+
+}  // namespace
+}  // namespace trendgraph::storage
