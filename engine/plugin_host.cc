@@ -189,7 +189,7 @@ struct PreparedDoc {
 // so no core idles when parsing is the bottleneck.
 //
 // `prepare(index, out)` must be callable from several threads at once for
-// different indices and must not throw. Thread-safety: one caller thread
+// different indices and must not throw (a worker would terminate). Thread-safety: one caller thread
 // (Take); the destructor stops and joins the workers, also when the caller
 // unwinds early.
 class PrepareAhead {
@@ -310,6 +310,17 @@ class PrepareAhead {
   bool stop_ = false;
   std::vector<std::thread> threads_;  // last: started after everything above exists
 };
+
+// Records a host error while preparing a document; never throws (it runs on
+// worker threads, where nothing may escape).
+void PrepareFailed(const std::string& name, const char* what, IngestDocReport* r) noexcept {
+  r->ok = false;
+  try {
+    r->name = name;
+    r->error = name + ": internal error: " + what;
+  } catch (...) {
+  }
+}
 
 size_t DefaultIngestThreads() {
   const unsigned hw = std::thread::hardware_concurrency();
@@ -886,18 +897,16 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
   // entry and the immutable plugin records, so it may run on worker threads;
   // everything above (applying, committing, progress) stays on this thread,
   // in input order.
-  auto prepare = [&](size_t i, PreparedDoc* p) -> bool {
+  auto prepare = [&](size_t i, PreparedDoc* p) noexcept -> bool {
     IngestDocReport& r = report.documents[i];
     p->index = i;
     try {
       return impl_->Prepare(fixed, sources, enrichers, documents[i], now, &r, p);
     } catch (const std::exception& e) {
-      r.error = documents[i].name + ": internal error: " + e.what();
+      PrepareFailed(documents[i].name, e.what(), &r);
     } catch (...) {
-      r.error = documents[i].name + ": internal error: unknown exception";
+      PrepareFailed(documents[i].name, "unknown exception", &r);
     }
-    r.name = documents[i].name;
-    r.ok = false;
     p->facts.reset();
     return false;
   };
