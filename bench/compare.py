@@ -83,7 +83,7 @@ def main():
 
     load = json.load(open(a.load)) if a.load else {}
     if load and kuzu_final.get("load_s"):
-        print(f"\nload: ours {load.get('load_s')} s ({load.get('docs_per_s')} docs/s, "
+        print(f"\nload ({load.get('mode', 'txn')}): ours {load.get('load_s')} s ({load.get('docs_per_s')} docs/s, "
               f"{load.get('rels_per_s')} rels/s, peak RSS {load.get('peak_rss_mib')} MiB), "
               f"Kùzu COPY {kuzu_final['load_s']} s, ratio {load['load_s'] / kuzu_final['load_s']:.2f}")
     if load.get("db_bytes") and kuzu_final.get("db_bytes"):

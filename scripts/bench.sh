@@ -5,7 +5,10 @@
 #
 # 1. generate BENCH_DOCS signals documents (seed 42) and the ground-truth CSVs
 # 2. ingest them through the signals plugin into a fresh database (timed:
-#    documents/s, relationships/s, database size, peak RSS)
+#    documents/s, relationships/s, database size, peak RSS); BENCH_LOAD=bulk
+#    (default: `ingest --bulk`, the path for a first load into an empty
+#    graph) or BENCH_LOAD=txn (document transactions through the WAL and
+#    memtables, as every later ingest)
 # 3. run the shared query set in-process (query_bench) and over HTTP
 #    (keep-alive client), a warm-up and BENCH_RUNS timed runs each
 # 4. run the Kùzu peer harness on the same CSVs in the same run
@@ -20,6 +23,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 shared="$here/../shared/bench"
 docs=${BENCH_DOCS:-100000}
 runs=${BENCH_RUNS:-20}
+load_mode=${BENCH_LOAD:-bulk}
+case "$load_mode" in
+  bulk) load_flags=(--bulk) ;;
+  txn) load_flags=() ;;
+  *) echo "bench: BENCH_LOAD must be bulk or txn"; exit 1 ;;
+esac
 data=${BENCH_DATA:-$here/bench/results/data}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$here/bench/results/$stamp-$docs"
@@ -34,19 +43,19 @@ if [ ! -f "$csv/manifest.json" ]; then
   python3 "$shared/gen_corpus.py" --docs "$docs" --seed 42 --out "$corpus" --csv "$csv" --jobs 2 > "$out/gen.json"
 fi
 
-echo "== ingesting into a fresh database"
+echo "== ingesting into a fresh database ($load_mode)"
 db="$data/trendgraph$docs"
 rm -rf "$db"
 # Only the signals plugin: the ground truth (and Kùzu's graph) has no policy
 # actors, so the actors enricher must not run here.
 plugdir="$data/plugins-signals-only"
 mkdir -p "$plugdir" && ln -sf "$here/$build_dir/plugins/trendgraph_signals.so" "$plugdir/"
-/usr/bin/time -v -o "$out/ingest.time" "$bin" ingest --db "$db" --plugin signals --plugin-dir "$plugdir" --quiet "$corpus" \
+/usr/bin/time -v -o "$out/ingest.time" "$bin" ingest "${load_flags[@]}" --db "$db" --plugin signals --plugin-dir "$plugdir" --quiet "$corpus" \
   > "$out/ingest.log" 2>&1 || { tail -20 "$out/ingest.log"; exit 1; }
 tail -3 "$out/ingest.log"
-python3 - "$out" "$db" "$docs" <<'PY'
+python3 - "$out" "$db" "$docs" "$load_mode" <<'PY'
 import json, os, re, sys
-out, db, docs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+out, db, docs, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 t = open(os.path.join(out, "ingest.time")).read()
 wall = re.search(r"Elapsed \(wall clock\) time.*: (.*)", t).group(1).split(":")
 secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
@@ -54,7 +63,7 @@ rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
 size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(db) for f in fs)
 man = json.load(open(os.path.join(os.path.dirname(db), f"csv{docs}", "manifest.json")))
 rels = man["relationships_total"]
-json.dump({"load_s": round(secs, 3), "docs": docs, "docs_per_s": round(docs / secs), "rels_per_s": round(rels / secs),
+json.dump({"load_s": round(secs, 3), "mode": mode, "docs": docs, "docs_per_s": round(docs / secs), "rels_per_s": round(rels / secs),
            "peak_rss_mib": round(rss, 1), "db_bytes": size}, open(os.path.join(out, "load.json"), "w"))
 print(open(os.path.join(out, "load.json")).read())
 PY

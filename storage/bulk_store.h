@@ -35,6 +35,8 @@
 
 namespace trendgraph::storage::internal {
 
+class TableSink;
+
 class BulkStore {
  public:
   // `graph`'s state now: its counters, indexes and id allocators.
@@ -57,9 +59,9 @@ class BulkStore {
   void Apply(uint32_t g, const WriteOverlay& batch, GraphImpl::Publish publish,
              const std::unordered_set<NodeId>& deleted);
 
-  // Every key in order, as table files of at most `max_file_bytes` each,
-  // starting a new file at every key family (so each file covers one
-  // family's range). Names the files in *files.
+  // Every key, as sorted table files of at most `max_file_bytes` each, a
+  // new file at every key family (so each file covers one family's range
+  // and files never overlap). Two threads. Names the files in *files.
   Status WriteTables(const rocksdb::Options& options, const std::string& dir, uint64_t max_file_bytes,
                      std::vector<std::string>* files, uint64_t* keys, uint64_t* bytes) const;
 
@@ -93,6 +95,8 @@ class BulkStore {
   // Appends the entries of [from, to) (to empty: unbounded) in key order.
   void Collect(std::string_view from, std::string_view to, Entries* out) const;
   void PutKey(std::string_view key, std::string_view value);
+  // Writes the keys of one family (tag) in order.
+  Status WriteFamily(char tag, TableSink* sink) const;
   void DeleteKey(std::string_view key);
   std::string* NodeSlot(NodeId id);
   std::string* RelSlot(RelId id);

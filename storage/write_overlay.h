@@ -95,6 +95,18 @@ class WriteOverlay {
     }
   }
 
+  // Calls fn(key, entry) for every entry, in no particular order (no sort:
+  // for consumers to whom order does not matter). fn must not write to the
+  // overlay.
+  template <class Fn>
+  void ForEach(Fn&& fn) const {
+    if (ordered_) {
+      for (const auto& [key, e] : map_) fn(key, e);
+      return;
+    }
+    for (const Item& item : items_) fn(item.key, item.entry);
+  }
+
   // Appends every entry in key order.
   void AppendTo(rocksdb::WriteBatch* batch) const;
   // Grows with every Put and Delete (never shrinks): also a write epoch.

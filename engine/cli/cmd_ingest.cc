@@ -19,6 +19,7 @@
 
 #include "engine/cli/cli_common.h"
 #include "engine/cli/commands.h"
+#include "engine/plugin_host.h"
 
 namespace trendgraph::cli {
 
@@ -34,6 +35,7 @@ struct IngestCommandOptions {
   size_t batch = 512;              // --batch: documents read and ingested per Session::Ingest call
   bool quiet = false;              // --quiet: no progress bar
   bool bulk = false;               // --bulk: bulk load into an empty graph
+  size_t parse_threads = 0;        // --parse-threads: 0 = the host's default
 };
 
 // Files under `paths` in a stable order (folders recursively, hidden entries
@@ -122,6 +124,8 @@ int RunIngest(int argc, char** argv) {
                      "source plugin name, or 'auto' to pick by content")(
       "batch", po::value<size_t>(&o.batch)->default_value(o.batch), "documents per ingest call")(
       "quiet,q", po::bool_switch(&o.quiet), "no progress bar")(
+      "parse-threads", po::value<size_t>(&o.parse_threads)->default_value(0),
+      "threads that parse documents ahead of the writer (0: one per core, up to 4; 1: parse and write on one thread)")(
       "bulk", po::bool_switch(&o.bulk),
       "bulk load into an empty graph: build it in memory, write it at the end as sorted table files "
       "(no write-ahead log, no compaction; the graph shows nothing until the load ends)")(
@@ -148,6 +152,7 @@ int RunIngest(int argc, char** argv) {
 
   std::unique_ptr<engine::Engine> engine = OpenEngine(o.common, /*load_plugins=*/true);
   if (!engine) return kExitFailure;
+  if (o.parse_threads) engine->plugins().SetIngestThreads(o.parse_threads);
   engine::Session session(*engine);
   std::unique_ptr<storage::BulkLoad> bulk;
   if (o.bulk) {

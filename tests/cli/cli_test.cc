@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "storage/graph_store.h"
+#include "storage/store_check.h"
 #include "test_util.h"
 
 namespace trendgraph {
@@ -136,6 +138,59 @@ TEST(CliTest, GraphsLifecycleStatsBackupRestore) {
   EXPECT_EQ(r.output.find("trends"), std::string::npos) << r.output;
   r = RunCli("graphs drop trends --db " + db);
   EXPECT_EQ(r.exit_code, 1) << r.output;
+}
+
+// The graph of a database as text, without the ingest timestamps (the two
+// loads run at different times), or an error message.
+std::string DumpWithoutTimes(const std::string& db_path, std::string* consistency) {
+  std::unique_ptr<storage::Database> db;
+  storage::Options o;
+  o.path = db_path;
+  Status s = storage::Database::Open(o, &db);
+  if (!s.ok()) return s.ToString();
+  std::shared_ptr<storage::Graph> g;
+  s = db->GetGraph("default", &g);
+  if (!s.ok()) return s.ToString();
+  *consistency = storage::testing::CheckConsistency(*g, *g->NewSnapshot());
+  return std::regex_replace(storage::testing::Dump(*g, *g->NewSnapshot()), std::regex("ingested_at: \"[^\"]*\""),
+                            "ingested_at: _");
+}
+
+// --bulk builds the same graph as document transactions, from every corpus
+// file (all three formats, the actors enricher, links between pages that
+// arrive in either order), and keeps a bad document out without harm.
+TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
+  testing::TempDir tmp;
+  const std::string docs = tmp.Sub("docs");
+  std::filesystem::create_directories(docs);
+  for (const char* part : {"signals", "news", "seeds"})
+    std::filesystem::copy(std::string(TRENDGRAPH_CORPUS_DIR) + "/" + part, docs + "/" + part,
+                          std::filesystem::copy_options::recursive);
+  { std::ofstream(docs + "/zz_garbage.md") << "\x01\x02 not a document \xff"; }
+  const std::string plain = tmp.Sub("plain"), bulk = tmp.Sub("bulk");
+  RunResult a = RunCli("ingest --quiet --plugin auto --db " + plain + " " + docs);
+  RunResult b = RunCli("ingest --quiet --plugin auto --bulk --db " + bulk + " " + docs);
+  EXPECT_EQ(a.exit_code, 1) << a.output;  // the garbage file failed ...
+  EXPECT_EQ(b.exit_code, 1) << b.output;
+  EXPECT_NE(b.output.find("zz_garbage.md"), std::string::npos) << b.output;
+  const std::string landed = "ingested 135 of 136 documents";
+  EXPECT_NE(a.output.find(landed), std::string::npos) << a.output;  // ... and the rest landed
+  EXPECT_NE(b.output.find(landed), std::string::npos) << b.output;
+  std::string plain_check, bulk_check;
+  std::string plain_dump = DumpWithoutTimes(plain, &plain_check), bulk_dump = DumpWithoutTimes(bulk, &bulk_check);
+  EXPECT_GT(plain_dump.size(), 10000u);
+  EXPECT_NE(plain_dump.find(":PolicyActor:"), std::string::npos);
+  EXPECT_NE(plain_dump.find("CLOSEST"), std::string::npos);
+  EXPECT_TRUE(plain_dump == bulk_dump) << "the bulk-loaded graph differs";
+  EXPECT_EQ(bulk_check, "");
+  EXPECT_EQ(plain_check, "");
+
+  // A bulk load fills only an empty graph.
+  RunResult again = RunCli("ingest --quiet --plugin auto --bulk --db " + bulk + " " + docs);
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_NE(again.output.find("not empty"), std::string::npos) << again.output;
+  std::string unused;
+  EXPECT_TRUE(DumpWithoutTimes(bulk, &unused) == bulk_dump);
 }
 
 }  // namespace
