@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -60,6 +61,90 @@ class EntriesIterator final : public rocksdb::Iterator {
 }  // namespace
 
 // ---------------------------------------------------------------------------
+// ByteArena, KeyTable
+
+ByteArena::Ref ByteArena::Add(std::string_view s) {
+  if (s.empty()) return Ref();
+  if (s.size() > kChunk - used_) {
+    // A string larger than a chunk gets a chunk of its own.
+    size_t n = std::max<size_t>(kChunk, s.size());
+    chunks_.push_back(std::make_unique<char[]>(n));
+    bytes_ += n;
+    used_ = 0;
+  }
+  Ref r{static_cast<uint32_t>(chunks_.size() - 1), used_, static_cast<uint32_t>(s.size())};
+  std::memcpy(chunks_.back().get() + used_, s.data(), s.size());
+  // A big string fills its chunk: the next one starts a new chunk.
+  used_ = s.size() >= kChunk ? kChunk : used_ + static_cast<uint32_t>(s.size());
+  return r;
+}
+
+size_t KeyTable::Probe(std::string_view key, uint64_t hash, bool* found) const {
+  const size_t mask = slots_.size() - 1;
+  size_t free_slot = SIZE_MAX;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.hash == 0) {
+      *found = false;
+      return free_slot != SIZE_MAX ? free_slot : i;
+    }
+    if (s.hash == kTombstone) {
+      if (free_slot == SIZE_MAX) free_slot = i;
+    } else if (s.hash == hash && arena_.Get(s.key) == key) {
+      *found = true;
+      return i;
+    }
+  }
+}
+
+const uint64_t* KeyTable::Find(std::string_view key) const {
+  if (slots_.empty()) return nullptr;
+  bool found = false;
+  size_t i = Probe(key, Hash(key), &found);
+  return found ? &slots_[i].value : nullptr;
+}
+
+bool KeyTable::Put(std::string_view key, uint64_t value) {
+  if ((used_ + 1) * 2 > slots_.size()) Grow();
+  uint64_t hash = Hash(key);
+  bool found = false;
+  size_t i = Probe(key, hash, &found);
+  Slot& s = slots_[i];
+  s.value = value;
+  if (found) return false;
+  if (s.hash == 0) ++used_;
+  s.hash = hash;
+  s.key = arena_.Add(key);
+  ++count_;
+  return true;
+}
+
+void KeyTable::Erase(std::string_view key) {
+  if (slots_.empty()) return;
+  bool found = false;
+  size_t i = Probe(key, Hash(key), &found);
+  if (!found) return;
+  slots_[i].hash = kTombstone;
+  --count_;
+}
+
+void KeyTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  // Twice the live entries, at least 1024 slots: tombstones go.
+  size_t n = 1024;
+  while (n < (count_ + 1) * 4) n *= 2;
+  slots_.assign(n, Slot());
+  used_ = count_;
+  const size_t mask = n - 1;
+  for (const Slot& s : old) {
+    if (s.hash <= kTombstone) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].hash != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // BulkStore
 
 BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph)
@@ -70,7 +155,7 @@ BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph)
       counters_(*graph_->counters()),
       indexes_(graph_->Indexes()) {}
 
-std::string* BulkStore::NodeSlot(NodeId id) {
+ByteArena::Ref* BulkStore::NodeSlot(NodeId id) {
   if (id < node_base_) return nullptr;
   size_t i = id - node_base_;
   if (i >= nodes_.size()) {
@@ -80,7 +165,7 @@ std::string* BulkStore::NodeSlot(NodeId id) {
   return &nodes_[i];
 }
 
-std::string* BulkStore::RelSlot(RelId id) {
+ByteArena::Ref* BulkStore::RelSlot(RelId id) {
   if (id < rel_base_) return nullptr;
   size_t i = id - rel_base_;
   if (i >= rels_.size()) rels_.resize(i + 1);
@@ -100,8 +185,12 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
       bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
       uint64_t id = keys::GetU64BE(key.data() + 5), base = node ? node_base_ : rel_base_;
       const auto& v = node ? nodes_ : rels_;
-      if (id < base || id - base >= v.size() || v[id - base].empty()) return rocksdb::Status::NotFound();
-      return found(v[id - base]);
+      if (id < base || id - base >= v.size() || !v[id - base].present()) return rocksdb::Status::NotFound();
+      // Pinned, not copied: the bytes stay put until the store goes, and
+      // readers decode them before the transaction writes again.
+      std::string_view rec = records_.Get(v[id - base]);
+      value->PinSlice(rocksdb::Slice(rec.data(), rec.size()), nullptr);
+      return rocksdb::Status::OK();
     }
     case keys::Tag::kAdj: {
       AdjEntry e;
@@ -121,9 +210,9 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
                                                                                 : rocksdb::Status::NotFound();
     }
     case keys::Tag::kUnique: {
-      auto it = unique_.find(key);
-      if (it == unique_.end()) return rocksdb::Status::NotFound();
-      return found(U64Value(it->second));
+      const uint64_t* id = unique_.Find(key);
+      if (id == nullptr) return rocksdb::Status::NotFound();
+      return found(U64Value(*id));
     }
     case keys::Tag::kPropIndex:
       return prop_index_.count(key) ? found("") : rocksdb::Status::NotFound();
@@ -161,10 +250,10 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
       uint64_t base = node ? node_base_ : rel_base_;
       uint64_t first = std::max(base, from_id(tag, 5));
       for (uint64_t id = first; id - base < v.size(); ++id) {
-        if (v[id - base].empty()) continue;
+        if (!v[id - base].present()) continue;
         std::string k = node ? keys::NodeKey(g_, id) : keys::RelKey(g_, id);
         if (!to.empty() && k >= to) break;
-        if (in_range(k)) out->emplace_back(std::move(k), v[id - base]);
+        if (in_range(k)) out->emplace_back(std::move(k), std::string(records_.Get(v[id - base])));
       }
     }
   }
@@ -192,8 +281,9 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
     }
   }
   if (family_meets(keys::Tag::kUnique)) {
-    for (const auto& [k, id] : unique_)
-      if (in_range(k)) out->emplace_back(k, U64Value(id));
+    unique_.ForEach([&](std::string_view k, uint64_t id) {
+      if (in_range(k)) out->emplace_back(std::string(k), U64Value(id));
+    });
   }
   for (auto it = prop_index_.lower_bound(from); it != prop_index_.end() && (to.empty() || *it < to); ++it)
     out->emplace_back(*it, std::string());
@@ -212,10 +302,9 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
     case keys::Tag::kNode:
     case keys::Tag::kRel: {
       bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
-      std::string* slot = node ? NodeSlot(keys::GetU64BE(key.data() + 5)) : RelSlot(keys::GetU64BE(key.data() + 5));
-      if (slot == nullptr) break;
-      memory_bytes_ += value.size() - std::min(value.size(), slot->size());
-      slot->assign(value);
+      ByteArena::Ref* slot = node ? NodeSlot(keys::GetU64BE(key.data() + 5)) : RelSlot(keys::GetU64BE(key.data() + 5));
+      if (slot == nullptr || value.empty()) break;
+      *slot = records_.Add(value);
       return;
     }
     case keys::Tag::kAdj: {
@@ -252,8 +341,7 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
     }
     case keys::Tag::kUnique:
       if (value.size() != 8) break;
-      if (unique_.insert_or_assign(std::string(key), keys::GetU64BE(value.data())).second)
-        memory_bytes_ += key.size() + 48;
+      unique_.Put(key, keys::GetU64BE(value.data()));
       return;
     case keys::Tag::kPropIndex:
       if (prop_index_.emplace(key).second) memory_bytes_ += key.size() + 48;
@@ -272,7 +360,7 @@ void BulkStore::DeleteKey(std::string_view key) {
       bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
       uint64_t id = keys::GetU64BE(key.data() + 5), base = node ? node_base_ : rel_base_;
       auto& v = node ? nodes_ : rels_;
-      if (id >= base && id - base < v.size()) std::string().swap(v[id - base]);
+      if (id >= base && id - base < v.size()) v[id - base] = ByteArena::Ref();
       return;
     }
     case keys::Tag::kAdj: {
@@ -293,11 +381,9 @@ void BulkStore::DeleteKey(std::string_view key) {
       if (it != ids.end() && *it == keys::TrailingId(key)) ids.erase(it);
       return;
     }
-    case keys::Tag::kUnique: {
-      auto it = unique_.find(key);
-      if (it != unique_.end()) unique_.erase(it);
+    case keys::Tag::kUnique:
+      unique_.Erase(key);
       return;
-    }
     case keys::Tag::kPropIndex: {
       auto it = prop_index_.find(key);
       if (it != prop_index_.end()) prop_index_.erase(it);
@@ -396,8 +482,9 @@ Status BulkStore::WriteFamily(char tag, TableSink* sink) const {
       const auto& v = node ? nodes_ : rels_;
       uint64_t base = node ? node_base_ : rel_base_;
       for (size_t i = 0; i < v.size(); ++i)
-        if (!v[i].empty())
-          TG_RETURN_IF_ERROR(sink->Put(node ? keys::NodeKey(g_, base + i) : keys::RelKey(g_, base + i), v[i]));
+        if (v[i].present())
+          TG_RETURN_IF_ERROR(
+              sink->Put(node ? keys::NodeKey(g_, base + i) : keys::RelKey(g_, base + i), records_.Get(v[i])));
       break;
     }
     case keys::Tag::kAdj:
@@ -412,11 +499,11 @@ Status BulkStore::WriteFamily(char tag, TableSink* sink) const {
         for (NodeId id : labels_[l]) TG_RETURN_IF_ERROR(sink->Put(keys::LabelKey(g_, l, id), ""));
       break;
     case keys::Tag::kUnique: {
-      std::vector<const std::pair<const std::string, NodeId>*> sorted;
+      std::vector<std::pair<std::string_view, NodeId>> sorted;
       sorted.reserve(unique_.size());
-      for (const auto& e : unique_) sorted.push_back(&e);
-      std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-      for (const auto* e : sorted) TG_RETURN_IF_ERROR(sink->Put(e->first, U64Value(e->second)));
+      unique_.ForEach([&](std::string_view k, uint64_t id) { sorted.emplace_back(k, id); });
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [k, id] : sorted) TG_RETURN_IF_ERROR(sink->Put(std::string(k), U64Value(id)));
       break;
     }
     case keys::Tag::kPropIndex:
