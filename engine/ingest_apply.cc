@@ -122,16 +122,17 @@ Result<storage::NodeId> GraphWriter::Upsert(storage::LabelId label, storage::Pro
   if (!s.ok()) return s;
   *created = false;
   if (props.empty()) return id;
-  // Write only what changes: most upserts re-emit known concept nodes.
-  storage::NodeRecord rec;
-  TG_RETURN_IF_ERROR(txn_.GetNode(id, &rec));
+  // Write only what changes: most upserts re-emit known concept nodes. One
+  // property read each (a concept carries one or two besides its key), not
+  // a decode of the whole record.
+  Value current;
   for (const auto& [k, v] : props) {
     if (k == key) continue;
-    auto it = std::lower_bound(rec.props.begin(), rec.props.end(), k,
-                               [](const auto& p, storage::PropKeyId key_id) { return p.first < key_id; });
-    bool present = it != rec.props.end() && it->first == k;
-    if (!overwrite && (present || v->is_null())) continue;
-    if (v->is_null() ? !present : (present && it->second.Identical(*v))) continue;
+    if (!overwrite && v->is_null()) continue;
+    TG_RETURN_IF_ERROR(txn_.GetNodeProperty(id, k, &current));
+    bool present = !current.is_null();
+    if (!overwrite && present) continue;
+    if (v->is_null() ? !present : (present && current.Identical(*v))) continue;
     TG_RETURN_IF_ERROR(txn_.SetNodeProperty(id, k, *v));
     ++counts_.properties_set;
   }

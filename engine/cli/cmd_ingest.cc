@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ struct IngestCommandOptions {
   CommonOptions common;
   std::string plugin = "auto";     // --plugin: source plugin name, or auto (highest probe)
   std::vector<std::string> paths;  // files or folders (recursive)
-  size_t batch = 512;              // --batch: documents read and ingested per Session::Ingest call
+  size_t batch = 2048;             // --batch: documents read and ingested per Session::Ingest call
   bool quiet = false;              // --quiet: no progress bar
   bool bulk = false;               // --bulk: bulk load into an empty graph
   size_t parse_threads = 0;        // --parse-threads: 0 = the host's default
@@ -171,21 +172,36 @@ int RunIngest(int argc, char** argv) {
   uint64_t ok = 0, unchanged = 0, nodes = 0, rels = 0, replaced = 0;
   auto start = std::chrono::steady_clock::now();
   size_t done = 0;
-  for (size_t begin = 0; begin < files.size(); begin += o.batch) {
-    size_t end = std::min(files.size(), begin + o.batch);
+  // Files are read one batch ahead, on another thread, while the current
+  // batch is ingested.
+  struct Batch {
     std::vector<engine::IngestDocument> docs;
-    docs.reserve(end - begin);
+    std::vector<std::string> unreadable;
+  };
+  auto read_batch = [&files, batch = o.batch](size_t begin) {
+    Batch b;
+    size_t end = std::min(files.size(), begin + batch);
+    b.docs.reserve(end - begin);
     for (size_t i = begin; i < end; ++i) {
       engine::IngestDocument d;
       d.name = files[i];
       std::string error;
-      if (!ReadFile(files[i], &d.content, &error)) {
-        failures.push_back(files[i] + ": " + error);
-        bar.Update(++done);
-        continue;
-      }
-      docs.push_back(std::move(d));
+      if (ReadFile(files[i], &d.content, &error))
+        b.docs.push_back(std::move(d));
+      else
+        b.unreadable.push_back(files[i] + ": " + error);
     }
+    return b;
+  };
+  std::future<Batch> next = std::async(std::launch::async, read_batch, 0);
+  for (size_t begin = 0; begin < files.size(); begin += o.batch) {
+    Batch current = next.get();
+    if (begin + o.batch < files.size()) next = std::async(std::launch::async, read_batch, begin + o.batch);
+    for (std::string& f : current.unreadable) {
+      failures.push_back(std::move(f));
+      bar.Update(++done);
+    }
+    std::vector<engine::IngestDocument>& docs = current.docs;
     auto result = session.Ingest(
         o.common.graph, o.plugin, docs, [&](size_t, size_t, const engine::IngestDocReport&) { bar.Update(++done); },
         bulk.get());

@@ -152,7 +152,7 @@ std::string DumpWithoutTimes(const std::string& db_path, std::string* consistenc
   s = db->GetGraph("default", &g);
   if (!s.ok()) return s.ToString();
   *consistency = storage::testing::CheckConsistency(*g, *g->NewSnapshot());
-  return std::regex_replace(storage::testing::Dump(*g, *g->NewSnapshot()), std::regex("ingested_at: \"[^\"]*\""),
+  return std::regex_replace(storage::testing::Dump(*g, *g->NewSnapshot()), std::regex("ingested_at: '[^']*'"),
                             "ingested_at: _");
 }
 
@@ -179,6 +179,7 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   std::string plain_check, bulk_check;
   std::string plain_dump = DumpWithoutTimes(plain, &plain_check), bulk_dump = DumpWithoutTimes(bulk, &bulk_check);
   EXPECT_GT(plain_dump.size(), 10000u);
+  EXPECT_NE(plain_dump.find("ingested_at: _"), std::string::npos);  // the timestamps are masked
   EXPECT_NE(plain_dump.find(":PolicyActor:"), std::string::npos);
   EXPECT_NE(plain_dump.find("CLOSEST"), std::string::npos);
   EXPECT_TRUE(plain_dump == bulk_dump) << "the bulk-loaded graph differs";
