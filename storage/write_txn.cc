@@ -64,12 +64,21 @@ WriteTxnImpl::~WriteTxnImpl() {
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
   DisablePerfCountersOnThisThread();
   if (bulk_) {
-    if (const WriteOverlay::Entry* e = batch_.Find(std::string_view(key.data(), key.size()))) {
+    std::string_view k(key.data(), key.size());
+    const bool unique = IsUniqueKey(key);
+    if (unique && batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_)
+      return rocksdb::Status::NotFound();
+    if (const WriteOverlay::Entry* e = batch_.Find(k)) {
       if (e->deleted) return rocksdb::Status::NotFound();
       v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
       return rocksdb::Status::OK();
     }
-    return bulk_->Get(std::string_view(key.data(), key.size()), v);
+    rocksdb::Status s = bulk_->Get(k, v);
+    if (unique && s.IsNotFound()) {
+      unique_miss_key_.assign(k);
+      unique_miss_epoch_ = batch_.ApproximateBytes();
+    }
+    return s;
   }
   // A dropped graph's cache may name deleted entries: bypass it.
   if (!IsUniqueKey(key) || graph_->dropped()) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
