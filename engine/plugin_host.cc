@@ -176,6 +176,7 @@ struct PreparedDoc {
   size_t index = 0;
   std::unique_ptr<DocumentFacts> facts;
   Provenance provenance;
+  IndexNeeds needs;  // the indexes its facts need
 };
 
 // Prepares documents [0, count) ahead of the calling thread on worker
@@ -224,6 +225,17 @@ class PrepareAhead {
 
   PrepareAhead(const PrepareAhead&) = delete;
   PrepareAhead& operator=(const PrepareAhead&) = delete;
+
+  // Hands taken documents back; a worker frees their facts. Leaves `docs`
+  // holding documents without facts.
+  void Recycle(std::vector<PreparedDoc>* docs) {
+    {
+      std::lock_guard lock(mu_);
+      for (PreparedDoc& d : *docs)
+        if (d.facts) garbage_.push_back(std::move(d.facts));
+    }
+    work_cv_.notify_one();
+  }
 
   // The next document in input order (`index` == the number taken so far):
   // false when its preparation failed (its report says why).
@@ -280,18 +292,27 @@ class PrepareAhead {
     ready_cv_.notify_one();
   }
 
+  // Until stopped: frees recycled facts first, then prepares what fits the
+  // window. Workers outlive the last claim so that they free the last
+  // groups too.
   void Work() {
+    std::vector<std::unique_ptr<DocumentFacts>> dead;
     std::unique_lock lock(mu_);
     for (;;) {
       size_t j;
-      if (stop_ || next_ >= documents_.size()) return;
-      if (!ClaimLocked(&j)) {
+      if (stop_) return;
+      if (!garbage_.empty()) {
+        dead.swap(garbage_);
+        lock.unlock();
+        dead.clear();
+        lock.lock();
+      } else if (ClaimLocked(&j)) {
+        lock.unlock();
+        RunOne(j);
+        lock.lock();
+      } else {
         work_cv_.wait(lock);
-        continue;
       }
-      lock.unlock();
-      RunOne(j);
-      lock.lock();
     }
   }
 
@@ -307,6 +328,7 @@ class PrepareAhead {
   size_t next_ = 0;                   // next document to claim
   size_t taken_ = 0;                  // documents handed to the caller
   size_t inflight_bytes_ = 0;         // content of claimed, not yet taken documents
+  std::vector<std::unique_ptr<DocumentFacts>> garbage_;  // recycled, to be freed by a worker
   bool stop_ = false;
   std::vector<std::thread> threads_;  // last: started after everything above exists
 };
@@ -746,6 +768,7 @@ bool PluginHost::Impl::Prepare(PluginRecord* fixed_source, const std::vector<Plu
   out->provenance.content_hash = Hex64(ContentHash(doc.content));
   out->provenance.plugin = source->name;
   out->provenance.ingested_at = now;
+  out->needs = DocumentIndexNeeds(facts);
   return true;
 }
 
@@ -842,11 +865,12 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     docs.clear();
     results.clear();
   };
+  std::optional<PrepareAhead> ahead;  // set below, when documents are prepared on threads
   auto run_group = [&](std::vector<PreparedDoc>& group) {
     // Schema changes commit on their own: before the group's transaction.
     std::vector<PreparedDoc*> ready;
     for (PreparedDoc& p : group) {
-      IndexNeeds needs = DocumentIndexNeeds(*p.facts);
+      const IndexNeeds& needs = p.needs;
       Status s;
       for (const auto& [l, k] : needs.unique)
         if (s.ok() && IndexMissing(graph, l, k, true) && !(s = EnsureIndex(graph, l, k, true)).ok())
@@ -890,6 +914,9 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
       results.clear();
     }
     commit(applied, results);
+    // Parsed facts were allocated by the thread that parsed them: workers
+    // free them there, off this thread.
+    if (ahead) ahead->Recycle(&group);
     group.clear();
   };
 
@@ -901,7 +928,7 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     IngestDocReport& r = report.documents[i];
     p->index = i;
     try {
-      return impl_->Prepare(fixed, sources, enrichers, documents[i], now, &r, p);
+      if (impl_->Prepare(fixed, sources, enrichers, documents[i], now, &r, p)) return true;
     } catch (const std::exception& e) {
       PrepareFailed(documents[i].name, e.what(), &r);
     } catch (...) {
@@ -910,7 +937,6 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
     p->facts.reset();
     return false;
   };
-  std::optional<PrepareAhead> ahead;
   const size_t threads = std::min(impl_->ingest_threads, documents.size());
   if (threads > 1) {
     ahead.emplace(documents, threads - 1, std::max(2 * impl_->group_docs, 4 * threads),
