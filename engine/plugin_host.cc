@@ -189,10 +189,14 @@ struct PreparedDoc {
 // caller prepares documents itself while the one it waits for is not ready,
 // so no core idles when parsing is the bottleneck.
 //
+// Applied documents come back through Recycle, so that their facts are
+// freed by a worker (the thread that allocated most of them) rather than by
+// the caller.
+//
 // `prepare(index, out)` must be callable from several threads at once for
-// different indices and must not throw (a worker would terminate). Thread-safety: one caller thread
-// (Take); the destructor stops and joins the workers, also when the caller
-// unwinds early.
+// different indices and must not throw (a worker would terminate).
+// Thread-safety: one caller thread (Take, Recycle); the destructor stops and
+// joins the workers, also when the caller unwinds early.
 class PrepareAhead {
  public:
   using PrepareFn = std::function<bool(size_t index, PreparedDoc* out)>;
