@@ -1,6 +1,8 @@
 #include "engine/ingest_facts.h"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace trendgraph::engine {
 namespace {
@@ -8,23 +10,42 @@ namespace {
 std::string_view View(tg_string s) { return s.data ? std::string_view(s.data, s.len) : std::string_view(); }
 tg_string ToC(std::string_view s) { return tg_string{s.data(), s.size()}; }
 
-// A typed byte rendering of a key value, so that 1 and "1" stay distinct.
-void AppendKey(const Value& v, std::string* out) {
-  out->push_back(static_cast<char>(v.type()));
-  switch (v.type()) {
-    case Value::Type::kString: out->append(v.as_string()); break;
-    case Value::Type::kInt: {
-      int64_t i = v.as_int();
-      out->append(reinterpret_cast<const char*>(&i), sizeof(i));
-      break;
-    }
-    case Value::Type::kDouble: {
-      double d = v.as_double();
-      out->append(reinterpret_cast<const char*>(&d), sizeof(d));
-      break;
-    }
-    default: out->append(v.DebugString()); break;
+// Node keys compare by type and bytes, so that 1 and "1" stay distinct and
+// doubles compare by bit pattern (0.0 and -0.0 are two keys, a NaN equals
+// itself); other scalars by their debug rendering.
+uint64_t DoubleBits(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, sizeof(b));
+  return b;
+}
+
+bool SameKey(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Value::Type::kString: return a.as_string() == b.as_string();
+    case Value::Type::kInt: return a.as_int() == b.as_int();
+    case Value::Type::kDouble: return DoubleBits(a.as_double()) == DoubleBits(b.as_double());
+    default: return a.DebugString() == b.DebugString();
   }
+}
+
+size_t KeyHash(Token label, Token key_name, const Value& v) {
+  size_t h;
+  switch (v.type()) {
+    case Value::Type::kString: h = std::hash<std::string_view>()(v.as_string()); break;
+    case Value::Type::kInt: h = std::hash<int64_t>()(v.as_int()); break;
+    case Value::Type::kDouble: h = std::hash<uint64_t>()(DoubleBits(v.as_double())); break;
+    default: h = std::hash<std::string>()(v.DebugString()); break;
+  }
+  // Fold in label, key name and type; then mix so that the low bits (the
+  // slot index) depend on every input bit (std::hash of an integer is the
+  // identity).
+  uint64_t x = h ^ (static_cast<uint64_t>(label) << 40) ^ (static_cast<uint64_t>(key_name) << 16) ^
+               static_cast<uint64_t>(v.type());
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return static_cast<size_t>(x);
 }
 
 }  // namespace
@@ -39,9 +60,7 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
     Fail(TG_ERR_INVALID_INPUT, std::string(what) + " has null data");
     return false;
   }
-  // Heterogeneous lookup would avoid this copy, but names are short (SSO).
-  key_scratch_.assign(name);
-  auto it = token_ids_.find(key_scratch_);
+  auto it = token_ids_.find(name);
   if (it != token_ids_.end()) {
     *out = it->second;
     return true;
@@ -103,18 +122,15 @@ int32_t DocumentFacts::UpsertNode(tg_string label, tg_string key_name, const tg_
   if (key_value.is_string() && key_value.as_string().empty())
     return Fail(TG_ERR_INVALID_INPUT, "upsert_node " + tokens_[l] + ": key '" + tokens_[k] + "' is empty");
 
-  std::string composite(reinterpret_cast<const char*>(&l), sizeof(l));
-  composite.append(reinterpret_cast<const char*>(&k), sizeof(k));
-  AppendKey(key_value, &composite);
-  auto [it, inserted] = node_by_key_.try_emplace(std::move(composite), nodes_.size() + 1);
-  if (inserted) {
-    BufferedNode node;
-    node.label = l;
-    node.key_name = k;
-    node.key = std::move(key_value);
-    nodes_.push_back(std::move(node));
+  const tg_node_handle fresh = nodes_.size() + 1;
+  const tg_node_handle handle = FindOrAddNode(l, k, key_value, KeyHash(l, k, key_value), fresh);
+  if (handle == fresh) {
+    BufferedNode& added = nodes_.emplace_back();
+    added.label = l;
+    added.key_name = k;
+    added.key = std::move(key_value);
   }
-  BufferedNode& node = nodes_[it->second - 1];
+  BufferedNode& node = nodes_[handle - 1];
   if (!ConvertProps(props, n, &node.props)) return error_code;
   // The key property is the key; a property of the same name must agree.
   for (auto& [pk, pv] : node.props) {
@@ -122,8 +138,36 @@ int32_t DocumentFacts::UpsertNode(tg_string label, tg_string key_name, const tg_
       return Fail(TG_ERR_INVALID_INPUT, "upsert_node " + tokens_[l] + ": property '" + tokens_[k] +
                                             "' differs from the key value");
   }
-  if (out) *out = it->second;
+  if (out) *out = handle;
   return TG_OK;
+}
+
+tg_node_handle DocumentFacts::FindOrAddNode(Token label, Token key_name, const Value& key, size_t hash,
+                                            tg_node_handle handle) {
+  // Keep the table at most half full; a rehash recomputes the stored nodes'
+  // hashes (rare: sizes double).
+  if ((nodes_.size() + 1) * 2 > node_slots_.size()) {
+    std::vector<tg_node_handle> bigger(std::max<size_t>(64, node_slots_.size() * 2), 0);
+    const size_t mask = bigger.size() - 1;
+    for (tg_node_handle h : node_slots_) {
+      if (h == 0) continue;
+      const BufferedNode& n = nodes_[h - 1];
+      size_t i = KeyHash(n.label, n.key_name, n.key) & mask;
+      while (bigger[i] != 0) i = (i + 1) & mask;
+      bigger[i] = h;
+    }
+    node_slots_.swap(bigger);
+  }
+  const size_t mask = node_slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const tg_node_handle h = node_slots_[i];
+    if (h == 0) {
+      node_slots_[i] = handle;
+      return handle;
+    }
+    const BufferedNode& n = nodes_[h - 1];
+    if (n.label == label && n.key_name == key_name && SameKey(n.key, key)) return h;
+  }
 }
 
 int32_t DocumentFacts::SetNodeProperty(tg_node_handle node, tg_string key, const tg_value* value) {

@@ -78,18 +78,28 @@ class DocumentFacts final : public tg_facts {
   // non-UTF-8 name.
   bool Intern(tg_string s, const char* what, Token* out);
   bool ConvertProps(const tg_property* props, uint64_t n, std::vector<std::pair<Token, Value>>* out);
+  // The node with this (label, key name, key), 0 when none; `hash` is
+  // KeyHash of the three. Inserts `handle` under them when absent.
+  tg_node_handle FindOrAddNode(Token label, Token key_name, const Value& key, size_t hash, tg_node_handle handle);
   bool ValidHandle(tg_node_handle h) const { return h >= 1 && h <= nodes_.size(); }
   static void SetProp(std::vector<std::pair<Token, Value>>* props, Token key, Value v);
 
   std::string_view name_;
   std::string_view bytes_;
   std::vector<std::string> tokens_;
-  std::unordered_map<std::string, Token> token_ids_;
+  // Transparent hashing: a name is looked up by view, copied only when new.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Token, NameHash, std::equal_to<>> token_ids_;
   std::vector<BufferedNode> nodes_;
   std::vector<BufferedRel> rels_;
-  std::unordered_map<std::string, tg_node_handle> node_by_key_;  // label token + typed key -> handle
+  // Node dedupe: open addressing over node handles (0 = empty slot), keyed by
+  // (label, key name, typed key) and compared against nodes_ itself, so no
+  // composite key string is built or stored per node. Power-of-two size.
+  std::vector<tg_node_handle> node_slots_;
   tg_node_handle subject_ = 0;
-  std::string key_scratch_;
   // Read-back views (DocNode / DocRel), released by the next emitting call.
   void ReleaseViews() {
     if (!views_.empty()) {

@@ -16,6 +16,12 @@
 #include <vector>
 
 #include "signals_parser.h"
+#ifdef TRENDGRAPH_SIGNALS_PLUGIN
+#include <dlfcn.h>
+
+#include "engine/ingest_facts.h"
+#include "engine/plugin_abi.h"
+#endif
 #ifdef TRENDGRAPH_BENCH_NEWS
 #include "news_parser.h"
 #endif
@@ -96,6 +102,52 @@ void BM_SignalsParse(benchmark::State& state) {
   state.counters["concepts/doc"] = static_cast<double>(concepts) / static_cast<double>(docs ? docs : 1);
 }
 BENCHMARK(BM_SignalsParse)->Unit(benchmark::kMicrosecond);
+
+#ifdef TRENDGRAPH_SIGNALS_PLUGIN
+// What PluginHost does per document before applying it: the built signals
+// plugin (dlopen'ed as the host loads it) parses into a fresh DocumentFacts
+// through the C ABI, and the facts are freed. Parse + SDK calls + fact
+// conversion, no storage.
+void BM_SignalsPrepare(benchmark::State& state) {
+  const Corpus& c = Generated();
+  void* dl = dlopen(TRENDGRAPH_SIGNALS_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+  auto init = dl ? reinterpret_cast<tg_plugin_init_fn>(dlsym(dl, TG_PLUGIN_ENTRY_SYMBOL)) : nullptr;
+  tg_context init_ctx;
+  tg_plugin_descriptor desc{};
+  if (c.texts.empty() || init == nullptr || init(trendgraph::engine::HostApiTable(), &init_ctx, &desc) != TG_OK) {
+    state.SkipWithError("no corpus, or the signals plugin did not load");
+    return;
+  }
+  size_t i = 0, docs = 0, bytes = 0, facts_count = 0;
+  for (auto _ : state) {
+    const std::string& t = c.texts[i];
+    auto facts = std::make_unique<trendgraph::engine::DocumentFacts>(c.names[i], t);
+    tg_context ctx;
+    facts->ctx = &ctx;
+    tg_source_call call{};
+    call.struct_size = sizeof(call);
+    call.ctx = &ctx;
+    call.facts = facts.get();
+    call.name = tg_string{c.names[i].data(), c.names[i].size()};
+    call.bytes = tg_string{t.data(), t.size()};
+    if (desc.parse(desc.state, &call) != TG_OK || !facts->error.ok()) {
+      state.SkipWithError(("parse failed: " + ctx.message).c_str());
+      break;
+    }
+    facts_count += facts->nodes().size() + facts->rels().size();
+    facts.reset();
+    bytes += t.size();
+    ++docs;
+    if (++i == c.texts.size()) i = 0;
+  }
+  if (desc.destroy) desc.destroy(desc.state);
+  state.SetItemsProcessed(static_cast<int64_t>(docs));
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["facts/doc"] = static_cast<double>(facts_count) / static_cast<double>(docs ? docs : 1);
+}
+BENCHMARK(BM_SignalsPrepare)->Unit(benchmark::kMicrosecond);
+#endif
 
 #ifdef TRENDGRAPH_BENCH_NEWS
 // The 66 collected news items, round robin.
