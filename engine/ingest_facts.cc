@@ -60,8 +60,15 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
     Fail(TG_ERR_INVALID_INPUT, std::string(what) + " has null data");
     return false;
   }
+  NameCacheEntry& cached =
+      name_cache_[((reinterpret_cast<uintptr_t>(s.data) >> 3) ^ s.len) & (kNameCacheSize - 1)];
+  if (cached.data == s.data && cached.len == s.len && tokens_[cached.token] == name) {
+    *out = cached.token;
+    return true;
+  }
   auto it = token_ids_.find(name);
   if (it != token_ids_.end()) {
+    cached = NameCacheEntry{s.data, s.len, it->second};
     *out = it->second;
     return true;
   }
@@ -72,6 +79,7 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
   Token t = static_cast<Token>(tokens_.size());
   tokens_.emplace_back(name);
   token_ids_.emplace(tokens_.back(), t);
+  cached = NameCacheEntry{s.data, s.len, t};
   *out = t;
   return true;
 }

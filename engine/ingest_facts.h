@@ -93,6 +93,17 @@ class DocumentFacts final : public tg_facts {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, Token, NameHash, std::equal_to<>> token_ids_;
+  // Plugins pass the same few names (mostly string literals) hundreds of
+  // times per document: a direct-mapped cache keyed by the caller's pointer
+  // and length finds the token without hashing the bytes. A hit is still
+  // confirmed by comparing the bytes, so a reused buffer cannot alias.
+  struct NameCacheEntry {
+    const char* data = nullptr;
+    size_t len = 0;
+    Token token = 0;
+  };
+  static constexpr size_t kNameCacheSize = 64;  // power of two
+  NameCacheEntry name_cache_[kNameCacheSize];
   std::vector<BufferedNode> nodes_;
   std::vector<BufferedRel> rels_;
   // Node dedupe: open addressing over node handles (0 = empty slot), keyed by

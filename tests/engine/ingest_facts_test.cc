@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,22 @@ TEST(DocumentFactsTest, ManyNodesSurviveGrowth) {
   }
   EXPECT_EQ(f.nodes().size(), 2u * kCount);
   EXPECT_EQ(f.tokens().size(), 5u);  // A, B, name, I, id interned once each
+}
+
+// Names are cached by the caller's pointer: a buffer reused for another name
+// of the same length must still give that other name.
+TEST(DocumentFactsTest, ReusedNameBufferIsNotAliased) {
+  DocumentFacts f("doc.md", "bytes");
+  char label[8] = "Alpha";
+  const tg_node_handle a = Upsert(f, std::string_view(label, 5), "name", StrV("x"));
+  std::memcpy(label, "Betas", 5);
+  const tg_node_handle b = Upsert(f, std::string_view(label, 5), "name", StrV("x"));
+  EXPECT_NE(a, b);
+  ASSERT_EQ(f.nodes().size(), 2u);
+  EXPECT_EQ(f.tokens()[f.nodes()[0].label], "Alpha");
+  EXPECT_EQ(f.tokens()[f.nodes()[1].label], "Betas");
+  std::memcpy(label, "Alpha", 5);
+  EXPECT_EQ(Upsert(f, std::string_view(label, 5), "name", StrV("x")), a);
 }
 
 TEST(DocumentFactsTest, BadFactsFailTheDocument) {
