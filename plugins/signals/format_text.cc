@@ -145,6 +145,13 @@ void AppendLowerUtf8(std::string_view s, std::string* out) {
 }
 
 std::string NormaliseName(std::string_view name) {
+  std::string out;
+  NormaliseNameInto(name, &out);
+  return out;
+}
+
+void NormaliseNameInto(std::string_view name, std::string* out) {
+  out->clear();
   std::string_view t = TrimBlank(name);
   std::string collapsed;
   std::string_view src = t;
@@ -170,9 +177,7 @@ std::string NormaliseName(std::string_view name) {
     }
     src = collapsed;
   }
-  std::string out;
-  AppendLowerUtf8(src, &out);
-  return out;
+  AppendLowerUtf8(src, out);
 }
 
 bool CheckDocumentText(std::string_view* text, size_t max_bytes, std::string_view format, std::string_view kind,

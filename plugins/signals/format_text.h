@@ -31,6 +31,8 @@ void AppendLowerUtf8(std::string_view s, std::string* out);
 // The node key of an entity name: every run of spaces/tabs becomes one space,
 // both ends trimmed, then lower-cased. Empty when the name is blank.
 [[nodiscard]] std::string NormaliseName(std::string_view name);
+// The same into `*out` (replacing its contents, reusing its capacity).
+void NormaliseNameInto(std::string_view name, std::string* out);
 
 // The Article key of a URL: scheme and host lower-cased; the fragment, every
 // query parameter whose name starts with "utm_" (any case) and trailing '/'

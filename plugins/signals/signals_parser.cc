@@ -365,6 +365,12 @@ class SignalsDocParser {
  public:
   SignalsDocParser(std::string_view file_name, std::string_view text, SignalsDocument* doc, std::string* error)
       : file_name_(BaseName(file_name)), text_(text), doc_(doc), error_(error) {}
+  // A scratch concept still held goes back to the document for reuse.
+  ~SignalsDocParser() {
+    if (scratch_taken_) doc_->recycled.push_back(std::move(scratch_));
+  }
+  SignalsDocParser(const SignalsDocParser&) = delete;
+  SignalsDocParser& operator=(const SignalsDocParser&) = delete;
 
   bool Run();
 
@@ -376,7 +382,10 @@ class SignalsDocParser {
   std::string_view Line(int line) const {
     return line >= 1 && static_cast<size_t>(line) <= lines_.size() ? lines_[line - 1] : std::string_view();
   }
-  bool AddConcept(SignalsConcept&& c);
+  // The concept being built (a recycled one when the document has any),
+  // emptied. AddConcept takes it, or leaves it for the next row.
+  SignalsConcept& Scratch();
+  bool AddConcept();
   void HandleList(Section section, cmark_node* list);
   bool HandleTable(SignalsLabel label, cmark_node* table);
   void HandleClosest(cmark_node* list);
@@ -397,9 +406,30 @@ class SignalsDocParser {
     return k;
   }
   std::unordered_set<std::string> seen_;  // used past kLinearDedupeLimit concepts
+  SignalsConcept scratch_;
+  bool scratch_taken_ = false;  // scratch_ came from doc_->recycled or was moved out
 };
 
-bool SignalsDocParser::AddConcept(SignalsConcept&& c) {
+SignalsConcept& SignalsDocParser::Scratch() {
+  if (!scratch_taken_ && !doc_->recycled.empty()) {
+    scratch_ = std::move(doc_->recycled.back());
+    doc_->recycled.pop_back();
+  }
+  scratch_taken_ = true;
+  SignalsConcept& c = scratch_;
+  c.name.clear();
+  c.display.clear();
+  c.description.clear();
+  c.change.clear();
+  c.ten_year.clear();
+  c.driving_force.clear();
+  c.relevancy.reset();
+  c.line = 0;
+  return c;
+}
+
+bool SignalsDocParser::AddConcept() {
+  SignalsConcept& c = scratch_;
   if (c.name.empty()) return false;
   std::vector<SignalsConcept>& all = doc_->concepts;
   // Pages have tens of items: a linear scan beats hashing. Past that (huge
@@ -416,6 +446,7 @@ bool SignalsDocParser::AddConcept(SignalsConcept&& c) {
     return false;
   }
   all.push_back(std::move(c));
+  scratch_taken_ = false;  // moved out: the next Scratch() takes another
   return true;
 }
 
@@ -432,12 +463,12 @@ void SignalsDocParser::HandleList(Section section, cmark_node* list) {
       }
       continue;
     }
-    SignalsConcept c;
+    SignalsConcept& c = Scratch();
     c.label = section == Section::kKeywords ? SignalsLabel::kKeyword : SignalsLabel::kTheme;
-    c.name = NormaliseName(text);
-    c.display = TrimBlank(text);
+    NormaliseNameInto(text, &c.name);
+    c.display.assign(TrimBlank(text));
     c.line = static_cast<uint32_t>(line_no);
-    AddConcept(std::move(c));
+    AddConcept();
   }
 }
 
@@ -452,22 +483,24 @@ bool SignalsDocParser::HandleTable(SignalsLabel label, cmark_node* table) {
     if (!IsType(row, "table_row")) continue;
     const int line_no = cmark_node_get_start_line(row);
     SplitRow(Line(line_no), &cells_);
-    SignalsConcept c;
+    SignalsConcept& c = Scratch();
     c.label = label;
     c.line = static_cast<uint32_t>(line_no);
     const size_t n = std::min(cells_.size(), columns_.size());
     std::string_view relevancy;
+    // Cells are copied, not moved: cells_ and the recycled concepts both keep
+    // their capacity, so a row costs no allocation once warm.
     for (size_t i = 0; i < n; ++i) {
-      std::string& cell = cells_[i];
+      const std::string& cell = cells_[i];
       switch (columns_[i]) {
         case Column::kName:
-          c.name = NormaliseName(cell);
-          c.display = std::move(cell);
+          NormaliseNameInto(cell, &c.name);
+          c.display.assign(cell);
           break;
-        case Column::kDescription: c.description = std::move(cell); break;
-        case Column::kChange: c.change = std::move(cell); break;
-        case Column::kTenYear: c.ten_year = std::move(cell); break;
-        case Column::kDrivingForce: c.driving_force = std::move(cell); break;
+        case Column::kDescription: c.description.assign(cell); break;
+        case Column::kChange: c.change.assign(cell); break;
+        case Column::kTenYear: c.ten_year.assign(cell); break;
+        case Column::kDrivingForce: c.driving_force.assign(cell); break;
         case Column::kRelevancy: relevancy = cell; break;
         case Column::kIgnored: break;
       }
@@ -482,7 +515,7 @@ bool SignalsDocParser::HandleTable(SignalsLabel label, cmark_node* table) {
       }
       c.relevancy = v;
     }
-    AddConcept(std::move(c));
+    AddConcept();
   }
   return true;
 }
@@ -636,7 +669,17 @@ std::string_view SignalsRelationshipType(SignalsLabel label) {
 }
 
 void SignalsDocument::Clear() {
-  article = SignalsArticle();
+  for (std::string* f : {&article.id, &article.title, &article.page, &article.published, &article.url,
+                         &article.category, &article.type, &article.summary, &article.file_hash}) {
+    f->clear();
+  }
+  // Keep at most a page's worth of spare concepts (a huge page's would
+  // otherwise stay allocated for the life of the document object).
+  constexpr size_t kMaxRecycled = 256;
+  for (SignalsConcept& c : concepts) {
+    if (recycled.size() >= kMaxRecycled) break;
+    recycled.push_back(std::move(c));
+  }
   concepts.clear();
   closest.clear();
 }

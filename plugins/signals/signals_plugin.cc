@@ -31,13 +31,16 @@ class SignalsPlugin final : public sdk::SourcePlugin {
   }
 
   sdk::Status Parse(sdk::Document& doc, std::string_view name, std::string_view bytes) override {
-    SignalsDocument parsed;
+    // Per-thread scratch (Parse runs on several threads at once): the
+    // document's vectors and the property list keep their capacity from one
+    // page to the next.
+    thread_local SignalsDocument parsed;
+    thread_local std::vector<tg_property> props;
     std::string error;
     if (!ParseSignalsDocument(name, bytes, &parsed, &error)) return sdk::Status::InvalidInput(error);
 
     const SignalsArticle& a = parsed.article;
-    std::vector<tg_property> props;
-    props.reserve(10);
+    props.clear();
     AddString(&props, "title", a.title);
     AddString(&props, "page", a.page);
     AddString(&props, "published", a.published);
