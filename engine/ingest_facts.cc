@@ -99,6 +99,9 @@ bool DocumentFacts::ConvertProps(const tg_property* props, uint64_t n, std::vect
     Fail(TG_ERR_INVALID_INPUT, "property array is null");
     return false;
   }
+  // One allocation for the usual case of distinct keys, instead of growing
+  // 1, 2, 4, 8 (n is the caller's count: cap it against hostile values).
+  out->reserve(out->size() + static_cast<size_t>(std::min<uint64_t>(n, 64)));
   for (uint64_t i = 0; i < n; ++i) {
     Token key;
     if (!Intern(props[i].key, "property name", &key)) return false;
