@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "storage/bulk_store.h"
@@ -303,14 +304,21 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
     case keys::Tag::kRel: {
       bool node = key[kTagAt] == static_cast<char>(keys::Tag::kNode);
       ByteArena::Ref* slot = node ? NodeSlot(keys::GetU64BE(key.data() + 5)) : RelSlot(keys::GetU64BE(key.data() + 5));
-      if (slot == nullptr || value.empty()) break;
+      // Ids below the load's first are never live (the graph was empty), and
+      // a record is never empty: neither can come from a transaction.
+      assert(slot != nullptr && !value.empty());
+      if (slot == nullptr || value.empty()) return;
       *slot = records_.Add(value);
       return;
     }
     case keys::Tag::kAdj: {
       AdjEntry e;
       NodeId node = keys::GetU64BE(key.data() + 5);
-      if (!keys::ParseAdjKey(key, &e) || node < node_base_ || NodeSlot(node) == nullptr) break;
+      // A relationship's ends exist (CreateRel checks), so they are the load's.
+      if (!keys::ParseAdjKey(key, &e) || NodeSlot(node) == nullptr) {
+        assert(false && "adjacency of a node the load does not hold");
+        return;
+      }
       auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
       Adj a{e.other, e.rel, e.type};
       // New relationships mostly land at the end (ascending ids).
@@ -340,7 +348,8 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
       return;
     }
     case keys::Tag::kUnique:
-      if (value.size() != 8) break;
+      assert(value.size() == 8);
+      if (value.size() != 8) return;
       unique_.Put(key, keys::GetU64BE(value.data()));
       return;
     case keys::Tag::kPropIndex:
