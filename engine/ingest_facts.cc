@@ -84,34 +84,36 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
   return true;
 }
 
-void DocumentFacts::SetProp(std::vector<std::pair<Token, Value>>* props, Token key, Value v) {
-  for (auto& [k, old] : *props) {
-    if (k == key) {
-      old = std::move(v);
-      return;
-    }
-  }
-  props->emplace_back(key, std::move(v));
-}
-
 bool DocumentFacts::ConvertProps(const tg_property* props, uint64_t n, std::vector<std::pair<Token, Value>>* out) {
   if (n && !props) {
     Fail(TG_ERR_INVALID_INPUT, "property array is null");
     return false;
   }
   // One allocation for the usual case of distinct keys, instead of growing
-  // 1, 2, 4, 8 (n is the caller's count: cap it against hostile values).
-  out->reserve(out->size() + static_cast<size_t>(std::min<uint64_t>(n, 64)));
+  // 1, 2, 4, 8 (n is the caller's count: capped against hostile values).
+  // Still geometric, so a node upserted many times with new keys stays linear.
+  const size_t want = out->size() + static_cast<size_t>(std::min<uint64_t>(n, 64));
+  if (want > out->capacity()) out->reserve(std::max(want, out->capacity() * 2));
   for (uint64_t i = 0; i < n; ++i) {
     Token key;
     if (!Intern(props[i].key, "property name", &key)) return false;
-    Value v;
-    Status s = ValueFromC(props[i].value, &v);
+    // One entry per key, emission order; a later value overwrites. The value
+    // is converted in place (no temporary Value moved in).
+    Value* slot = nullptr;
+    for (auto& [k, v] : *out) {
+      if (k == key) {
+        slot = &v;
+        break;
+      }
+    }
+    const bool added = slot == nullptr;
+    if (added) slot = &out->emplace_back(key, Value()).second;
+    Status s = ValueFromC(props[i].value, slot);
     if (!s.ok()) {
+      if (added) out->pop_back();
       Fail(TG_ERR_INVALID_INPUT, "property '" + tokens_[key] + "': " + s.message());
       return false;
     }
-    SetProp(out, key, std::move(v));
   }
   return true;
 }

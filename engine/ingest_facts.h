@@ -87,7 +87,6 @@ class DocumentFacts final : public tg_facts {
   // KeyHash of the three. Inserts `handle` under them when absent.
   tg_node_handle FindOrAddNode(Token label, Token key_name, const Value& key, size_t hash, tg_node_handle handle);
   bool ValidHandle(tg_node_handle h) const { return h >= 1 && h <= nodes_.size(); }
-  static void SetProp(std::vector<std::pair<Token, Value>>* props, Token key, Value v);
 
   std::string_view name_;
   std::string_view bytes_;

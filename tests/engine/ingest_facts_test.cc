@@ -116,6 +116,35 @@ TEST(DocumentFactsTest, ManyNodesSurviveGrowth) {
   EXPECT_EQ(f.tokens().size(), 5u);  // A, B, name, I, id interned once each
 }
 
+// One node upserted again and again with a new property each time (and an
+// overwrite of the first): every key once, in emission order, later values
+// winning; a value that fails to convert leaves no entry behind.
+TEST(DocumentFactsTest, PropertiesAccumulateOnOneNode) {
+  DocumentFacts f("doc.md", "bytes");
+  constexpr int kKeys = 2000;
+  std::vector<std::string> keys;
+  for (int i = 0; i < kKeys; ++i) keys.push_back(Key(i));
+  for (int i = 0; i < kKeys; ++i) {
+    const std::vector<tg_property> props = {{S(keys[i]), IntV(i)}, {S(keys[0]), IntV(-i)}};
+    ASSERT_EQ(Upsert(f, "N", "id", StrV("one"), props), 1u);
+  }
+  ASSERT_EQ(f.nodes().size(), 1u);
+  const auto& props = f.nodes()[0].props;
+  ASSERT_EQ(props.size(), static_cast<size_t>(kKeys));
+  EXPECT_EQ(props[0].second.as_int(), -(kKeys - 1));
+  for (int i = 1; i < kKeys; ++i) {
+    EXPECT_EQ(f.tokens()[props[i].first], keys[i]);
+    EXPECT_EQ(props[i].second.as_int(), i);
+  }
+  const std::string bad = "bad\xff";
+  const tg_value key = StrV("one");
+  const tg_property failing[] = {{S("fresh"), StrV(bad)}};
+  tg_node_handle h = 0;
+  EXPECT_EQ(f.UpsertNode(S("N"), S("id"), &key, failing, 1, &h), TG_ERR_INVALID_INPUT);
+  EXPECT_NE(f.error.ToString().find("property 'fresh'"), std::string::npos) << f.error.ToString();
+  EXPECT_EQ(f.nodes()[0].props.size(), static_cast<size_t>(kKeys));
+}
+
 // Names are cached by the caller's pointer: a buffer reused for another name
 // of the same length must still give that other name.
 TEST(DocumentFactsTest, ReusedNameBufferIsNotAliased) {
