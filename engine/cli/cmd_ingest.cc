@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <future>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/cli/cli_common.h"
@@ -172,24 +174,39 @@ int RunIngest(int argc, char** argv) {
   uint64_t ok = 0, unchanged = 0, nodes = 0, rels = 0, replaced = 0;
   auto start = std::chrono::steady_clock::now();
   size_t done = 0;
-  // Files are read one batch ahead, on another thread, while the current
-  // batch is ingested.
+  // Files are read one batch ahead, on other threads, while the current
+  // batch is ingested. Several readers at once: from a cold page cache each
+  // small file is a disk round trip, and one reader at a time left a
+  // 300,000-file load waiting on the disk for most of its time.
   struct Batch {
     std::vector<engine::IngestDocument> docs;
     std::vector<std::string> unreadable;
   };
   auto read_batch = [&files, batch = o.batch](size_t begin) {
+    const size_t end = std::min(files.size(), begin + batch);
+    const size_t n = end - begin;
+    std::vector<engine::IngestDocument> read(n);
+    std::vector<std::string> errors(n);
+    std::vector<char> ok(n, 0);
+    constexpr size_t kReaders = 8;
+    std::atomic<size_t> next_file{0};
+    auto reader = [&] {
+      for (size_t i; (i = next_file.fetch_add(1)) < n;) {
+        read[i].name = files[begin + i];
+        ok[i] = ReadFile(read[i].name, &read[i].content, &errors[i]);
+      }
+    };
+    std::vector<std::thread> readers;
+    for (size_t t = 1; t < std::min(kReaders, n); ++t) readers.emplace_back(reader);
+    reader();
+    for (std::thread& t : readers) t.join();
     Batch b;
-    size_t end = std::min(files.size(), begin + batch);
-    b.docs.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      engine::IngestDocument d;
-      d.name = files[i];
-      std::string error;
-      if (ReadFile(files[i], &d.content, &error))
-        b.docs.push_back(std::move(d));
+    b.docs.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (ok[i])
+        b.docs.push_back(std::move(read[i]));
       else
-        b.unreadable.push_back(files[i] + ": " + error);
+        b.unreadable.push_back(files[begin + i] + ": " + errors[i]);
     }
     return b;
   };
