@@ -28,6 +28,26 @@ std::string U64Value(uint64_t v) {
   return s;
 }
 
+// Keeps `v` sorted and free of duplicates; false if `x` was there. New
+// entries mostly land at the end (ascending ids), which costs no search.
+template <class T>
+bool InsertSorted(std::vector<T>* v, const T& x) {
+  if (v->empty() || v->back() < x) {
+    v->push_back(x);
+    return true;
+  }
+  auto it = std::lower_bound(v->begin(), v->end(), x);
+  if (it != v->end() && *it == x) return false;
+  v->insert(it, x);
+  return true;
+}
+
+template <class T>
+void EraseSorted(std::vector<T>* v, const T& x) {
+  auto it = std::lower_bound(v->begin(), v->end(), x);
+  if (it != v->end() && *it == x) v->erase(it);
+}
+
 // A forward iterator over entries collected up front (a bulk load's scans
 // are short: one node's adjacency, one index value).
 class EntriesIterator final : public rocksdb::Iterator {
@@ -320,32 +340,15 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
         assert(false && "adjacency of a node the load does not hold");
         return;
       }
-      auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
-      Adj a{e.other, e.rel, e.type};
-      // New relationships mostly land at the end (ascending ids).
-      if (list.empty() || list.back() < a) {
-        list.push_back(a);
-      } else {
-        auto it = std::lower_bound(list.begin(), list.end(), a);
-        if (it != list.end() && *it == a) return;
-        list.insert(it, a);
-      }
-      memory_bytes_ += sizeof(Adj);
+      if (InsertSorted(&adj_[node - node_base_].dir[static_cast<int>(e.dir)], Adj{e.other, e.rel, e.type}))
+        memory_bytes_ += sizeof(Adj);
       return;
     }
     case keys::Tag::kLabel: {
       LabelId label = keys::GetU32BE(key.data() + 5);
       NodeId id = keys::TrailingId(key);
       if (label >= labels_.size()) labels_.resize(label + 1);
-      auto& ids = labels_[label];
-      if (ids.empty() || ids.back() < id) {
-        ids.push_back(id);
-      } else {
-        auto it = std::lower_bound(ids.begin(), ids.end(), id);
-        if (it != ids.end() && *it == id) return;
-        ids.insert(it, id);
-      }
-      memory_bytes_ += sizeof(NodeId);
+      if (InsertSorted(&labels_[label], id)) memory_bytes_ += sizeof(NodeId);
       return;
     }
     case keys::Tag::kUnique:
@@ -377,18 +380,12 @@ void BulkStore::DeleteKey(std::string_view key) {
       AdjEntry e;
       NodeId node = keys::GetU64BE(key.data() + 5);
       if (!keys::ParseAdjKey(key, &e) || node < node_base_ || node - node_base_ >= adj_.size()) return;
-      auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
-      Adj a{e.other, e.rel, e.type};
-      auto it = std::lower_bound(list.begin(), list.end(), a);
-      if (it != list.end() && *it == a) list.erase(it);
+      EraseSorted(&adj_[node - node_base_].dir[static_cast<int>(e.dir)], Adj{e.other, e.rel, e.type});
       return;
     }
     case keys::Tag::kLabel: {
       LabelId label = keys::GetU32BE(key.data() + 5);
-      if (label >= labels_.size()) return;
-      auto& ids = labels_[label];
-      auto it = std::lower_bound(ids.begin(), ids.end(), keys::TrailingId(key));
-      if (it != ids.end() && *it == keys::TrailingId(key)) ids.erase(it);
+      if (label < labels_.size()) EraseSorted(&labels_[label], keys::TrailingId(key));
       return;
     }
     case keys::Tag::kUnique:

@@ -201,6 +201,26 @@ class BulkLoadTest : public ::testing::Test {
     EXPECT_OK(db.GetGraph("default", &g));
     return g;
   }
+  // A database at `path`, its default graph and a bulk load of it.
+  struct Loading {
+    std::unique_ptr<Database> db;
+    std::shared_ptr<Graph> graph;
+    std::unique_ptr<BulkLoad> bulk;
+  };
+  Loading StartLoad(const std::string& path) {
+    Loading l;
+    l.db = Open(path);
+    l.graph = Default(*l.db);
+    EXPECT_OK(BeginBulkLoad(*l.graph, &l.bulk));
+    return l;
+  }
+  // One committed bulk transaction creating a node labelled `label`.
+  static void LoadOneNode(BulkLoad& bulk, std::string_view label) {
+    auto r = bulk.BeginWrite();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel(label)}, {}).ok());
+    ASSERT_OK(r.value()->Commit());
+  }
   static void Schema(Graph& g) {
     ASSERT_OK(g.CreateUniqueIndex("Person", "name"));
     ASSERT_OK(g.CreatePropertyIndex("Person", "age"));
@@ -270,16 +290,10 @@ TEST_F(BulkLoadTest, RefusesAGraphThatIsNotEmpty) {
 }
 
 TEST_F(BulkLoadTest, WriteDuringTheLoadLoadsNothing) {
-  auto db = Open(dir_.Sub("db"));
-  auto g = Default(*db);
-  std::unique_ptr<BulkLoad> bulk;
-  ASSERT_OK(BeginBulkLoad(*g, &bulk));
-  {
-    auto r = bulk->BeginWrite();
-    ASSERT_TRUE(r.ok());
-    ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel("Loaded")}, {}).ok());
-    ASSERT_OK(r.value()->Commit());
-  }
+  Loading l = StartLoad(dir_.Sub("db"));
+  auto& g = l.graph;
+  auto& bulk = l.bulk;
+  LoadOneNode(*bulk, "Loaded");
   {
     auto txn = g->BeginWrite();
     ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("Direct")}, {}).ok());
@@ -297,16 +311,10 @@ TEST_F(BulkLoadTest, WriteDuringTheLoadLoadsNothing) {
 TEST_F(BulkLoadTest, AnAbandonedLoadLeavesAConsistentDatabase) {
   const std::string path = dir_.Sub("db");
   {
-    auto db = Open(path);
-    auto g = Default(*db);
-    {
-      std::unique_ptr<BulkLoad> bulk;
-      ASSERT_OK(BeginBulkLoad(*g, &bulk));
-      auto r = bulk->BeginWrite();
-      ASSERT_TRUE(r.ok());
-      ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel("OnlyInTheLoad")}, {}).ok());
-      ASSERT_OK(r.value()->Commit());
-    }  // dropped without Finish
+    Loading l = StartLoad(path);
+    auto g = l.graph;
+    LoadOneNode(*l.bulk, "OnlyInTheLoad");
+    l.bulk.reset();  // dropped without Finish
     // The graph knows the label's name now; a new one gets the next id.
     auto txn = g->BeginWrite();
     ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("After")}, {}).ok());
@@ -324,10 +332,9 @@ TEST_F(BulkLoadTest, AnAbandonedLoadLeavesAConsistentDatabase) {
 }
 
 TEST_F(BulkLoadTest, AnIndexTheLoadedNodesViolateFailsTheNextTransaction) {
-  auto db = Open(dir_.Sub("db"));
-  auto g = Default(*db);
-  std::unique_ptr<BulkLoad> bulk;
-  ASSERT_OK(BeginBulkLoad(*g, &bulk));
+  Loading l = StartLoad(dir_.Sub("db"));
+  auto& g = l.graph;
+  auto& bulk = l.bulk;
   {
     auto r = bulk->BeginWrite();
     ASSERT_TRUE(r.ok());
