@@ -1,0 +1,83 @@
+// Internal: byte strings in large chunks (ByteArena) and a flat hash table
+// from byte-string keys to 64-bit values over them (KeyTable). Used where
+// millions of small keys live in memory: a bulk load's records and unique
+// index (bulk_store.h) and the writer's unique-key cache
+// (unique_key_cache.h). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace trendgraph::storage::internal {
+
+// Byte strings stored back to back in large chunks: a load holds millions of
+// small records and keys, and one allocation each (and one free each at the
+// end) was a tenth of its time. A replaced string's bytes stay until the
+// arena goes.
+class ByteArena {
+ public:
+  struct Ref {
+    uint32_t chunk = 0;
+    uint32_t offset = 0;
+    uint32_t size = 0;  // 0: no string (records and keys are never empty)
+    bool present() const { return size != 0; }
+  };
+  Ref Add(std::string_view s);
+  std::string_view Get(Ref r) const {
+    return r.size ? std::string_view(chunks_[r.chunk].get() + r.offset, r.size) : std::string_view();
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  // Chunks double from 64 KiB to 16 MiB: a small table stays small.
+  static constexpr uint32_t kFirstChunk = 64u << 10;
+  static constexpr uint32_t kMaxChunk = 16u << 20;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  uint32_t chunk_size_ = 0;  // of the last chunk
+  uint32_t used_ = 0;        // in the last chunk
+  uint64_t bytes_ = 0;
+};
+
+// Byte-string keys to 64-bit values, open addressing over flat slots, the
+// keys in a ByteArena: one cache miss for the slot and one for the key
+// bytes, where a node-based map took three or four.
+class KeyTable {
+ public:
+  const uint64_t* Find(std::string_view key) const;
+  uint64_t* Find(std::string_view key) { return const_cast<uint64_t*>(std::as_const(*this).Find(key)); }
+  // True when the key is new.
+  bool Put(std::string_view key, uint64_t value);
+  void Erase(std::string_view key);
+  size_t size() const { return count_; }
+  template <class Fn>
+  void ForEach(Fn&& fn) const {
+    for (const Slot& s : slots_)
+      if (s.hash > kTombstone) fn(arena_.Get(s.key), s.value);
+  }
+  uint64_t bytes() const { return arena_.bytes() + slots_.size() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;  // 0 empty, 1 tombstone
+    ByteArena::Ref key;
+    uint64_t value = 0;
+  };
+  static constexpr uint64_t kTombstone = 1;
+  static uint64_t Hash(std::string_view key) {
+    uint64_t h = std::hash<std::string_view>()(key);
+    return h > kTombstone ? h : h + 2;
+  }
+  // The slot holding `key`, else the first free slot on its probe path.
+  size_t Probe(std::string_view key, uint64_t hash, bool* found) const;
+  void Grow();
+
+  std::vector<Slot> slots_;
+  size_t count_ = 0, used_ = 0;  // live entries; live + tombstones
+  ByteArena arena_;
+};
+
+}  // namespace trendgraph::storage::internal
