@@ -559,6 +559,13 @@ tg_value ValueArena::Lower(const Value& v) {
       out.map_value = tg_property_array{entries.data(), entries.size()};
       break;
     }
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      // The ABI has no kinds for these yet: their ISO 8601 text.
+      return Keep(Value(FormatTemporal(v)));
     case Value::Type::kPath: {
       // Paths do not cross the ABI: a list of the path's nodes.
       Value::List nodes;

@@ -209,6 +209,28 @@ Status EncodeValue(const Value& v, std::string* out) {
     case Value::Type::kDate:
       PutVarint(out, ZigZag(v.as_date().days));
       return Status::OK();
+    case Value::Type::kLocalTime:
+      PutVarint(out, static_cast<uint64_t>(v.as_local_time().nanos));
+      return Status::OK();
+    case Value::Type::kTime:
+      PutVarint(out, static_cast<uint64_t>(v.as_time().nanos));
+      PutVarint(out, ZigZag(v.as_time().offset_seconds));
+      return Status::OK();
+    case Value::Type::kLocalDateTime:
+      PutVarint(out, ZigZag(v.as_local_date_time().seconds));
+      PutVarint(out, static_cast<uint64_t>(v.as_local_date_time().nanos));
+      return Status::OK();
+    case Value::Type::kDateTime:
+      PutVarint(out, ZigZag(v.as_date_time().seconds));
+      PutVarint(out, static_cast<uint64_t>(v.as_date_time().nanos));
+      PutVarint(out, ZigZag(v.as_date_time().offset_seconds));
+      return Status::OK();
+    case Value::Type::kDuration:
+      PutVarint(out, ZigZag(v.as_duration().months));
+      PutVarint(out, ZigZag(v.as_duration().days));
+      PutVarint(out, ZigZag(v.as_duration().seconds));
+      PutVarint(out, static_cast<uint64_t>(v.as_duration().nanos));
+      return Status::OK();
     case Value::Type::kNode:
     case Value::Type::kRel:
     case Value::Type::kPath:
@@ -283,6 +305,44 @@ bool DecodeValueDepth(std::string_view* in, Value* out, int depth) {
       int64_t d = UnZigZag(u);
       if (d < INT32_MIN || d > INT32_MAX) return false;
       *out = Value(Date{static_cast<int32_t>(d)});
+      return true;
+    }
+    case Value::Type::kLocalTime: {
+      if (!GetVarint(in, &u) || u >= static_cast<uint64_t>(kNanosPerDay)) return false;
+      *out = Value(LocalTime{static_cast<int64_t>(u)});
+      return true;
+    }
+    case Value::Type::kTime: {
+      uint64_t off = 0;
+      if (!GetVarint(in, &u) || u >= static_cast<uint64_t>(kNanosPerDay) || !GetVarint(in, &off)) return false;
+      int64_t o = UnZigZag(off);
+      if (o < -18 * 3600 || o > 18 * 3600) return false;
+      *out = Value(Time{static_cast<int64_t>(u), static_cast<int32_t>(o)});
+      return true;
+    }
+    case Value::Type::kLocalDateTime: {
+      uint64_t nanos = 0;
+      if (!GetVarint(in, &u) || !GetVarint(in, &nanos) || nanos >= static_cast<uint64_t>(kNanosPerSecond))
+        return false;
+      *out = Value(LocalDateTime{UnZigZag(u), static_cast<int32_t>(nanos)});
+      return true;
+    }
+    case Value::Type::kDateTime: {
+      uint64_t nanos = 0, off = 0;
+      if (!GetVarint(in, &u) || !GetVarint(in, &nanos) || nanos >= static_cast<uint64_t>(kNanosPerSecond) ||
+          !GetVarint(in, &off))
+        return false;
+      int64_t o = UnZigZag(off);
+      if (o < -18 * 3600 || o > 18 * 3600) return false;
+      *out = Value(DateTime{UnZigZag(u), static_cast<int32_t>(nanos), static_cast<int32_t>(o)});
+      return true;
+    }
+    case Value::Type::kDuration: {
+      uint64_t months = 0, days = 0, secs = 0, nanos = 0;
+      if (!GetVarint(in, &months) || !GetVarint(in, &days) || !GetVarint(in, &secs) || !GetVarint(in, &nanos) ||
+          nanos >= static_cast<uint64_t>(kNanosPerSecond))
+        return false;
+      *out = Value(Duration{UnZigZag(months), UnZigZag(days), UnZigZag(secs), static_cast<int32_t>(nanos)});
       return true;
     }
     default:

@@ -40,6 +40,13 @@
 //   string: varint length + bytes   list: varint n + n tagged values
 //   map: varint n + n x (varint keylen, key bytes, tagged value)
 //   date: zigzag varint days
+//   localtime (11): varint nanos of day   time (12): varint nanos of day,
+//       zigzag varint offset seconds
+//   localdatetime (13): zigzag varint local epoch seconds, varint nanos
+//   datetime (14): zigzag varint UTC epoch seconds, varint nanos, zigzag
+//       varint offset seconds
+//   duration (15): zigzag varints months, days, seconds; varint nanos
+//   (these five kinds have no ordval: they cannot be indexed)
 //
 // Order-preserving value ("ordval", index keys only): a class byte, then
 //   bool 0x10: u8 0/1

@@ -56,6 +56,11 @@ bool Value::Identical(const Value& other) const {
     case Type::kNode: return as_node() == other.as_node();
     case Type::kRel: return as_rel() == other.as_rel();
     case Type::kPath: return as_path() == other.as_path();
+    case Type::kLocalTime: return as_local_time() == other.as_local_time();
+    case Type::kTime: return as_time() == other.as_time();
+    case Type::kLocalDateTime: return as_local_date_time() == other.as_local_date_time();
+    case Type::kDateTime: return as_date_time() == other.as_date_time();
+    case Type::kDuration: return as_duration() == other.as_duration();
   }
   return false;
 }
@@ -73,6 +78,11 @@ const char* Value::TypeName(Type t) {
     case Type::kNode: return "Node";
     case Type::kRel: return "Relationship";
     case Type::kPath: return "Path";
+    case Type::kLocalTime: return "LocalTime";
+    case Type::kTime: return "Time";
+    case Type::kLocalDateTime: return "LocalDateTime";
+    case Type::kDateTime: return "DateTime";
+    case Type::kDuration: return "Duration";
   }
   return "Unknown";
 }
@@ -132,6 +142,11 @@ std::string Value::DebugString() const {
       return "[#" + std::to_string(r.id) + " " + std::to_string(r.start) + "->" + std::to_string(r.end) + "]";
     }
     case Type::kPath: return "<path of " + std::to_string(as_path().rels.size()) + " relationships>";
+    case Type::kLocalTime: return "localtime('" + FormatLocalTime(as_local_time()) + "')";
+    case Type::kTime: return "time('" + FormatTime(as_time()) + "')";
+    case Type::kLocalDateTime: return "localdatetime('" + FormatLocalDateTime(as_local_date_time()) + "')";
+    case Type::kDateTime: return "datetime('" + FormatDateTime(as_date_time()) + "')";
+    case Type::kDuration: return "duration('" + FormatDuration(as_duration()) + "')";
   }
   return "?";
 }
@@ -192,6 +207,140 @@ bool ParseIsoDate(std::string_view t, Date* out) {
   unsigned y, m, d;
   if (!digits(0, 4, &y) || !digits(5, 2, &m) || !digits(8, 2, &d)) return false;
   return DateFromCivil(y, m, d, out);
+}
+
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// "HH:MM[:SS[.fff|.ffffff|.fffffffff]]" of nanoseconds since midnight.
+void AppendClock(std::string* out, int64_t nanos_of_day) {
+  int64_t secs = nanos_of_day / kNanosPerSecond;
+  int64_t frac = nanos_of_day % kNanosPerSecond;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld", static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60));
+  out->append(buf);
+  if (secs % 60 == 0 && frac == 0) return;
+  std::snprintf(buf, sizeof buf, ":%02lld", static_cast<long long>(secs % 60));
+  out->append(buf);
+  if (frac == 0) return;
+  if (frac % 1000000 == 0)
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac / 1000000));
+  else if (frac % 1000 == 0)
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac / 1000));
+  else
+    std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(frac));
+  out->append(buf);
+}
+
+void AppendDateTime(std::string* out, int64_t seconds, int32_t nanos) {
+  int64_t days = FloorDiv(seconds, kSecondsPerDay);
+  *out += FormatDate(Date{static_cast<int32_t>(days)});
+  out->push_back('T');
+  AppendClock(out, FloorMod(seconds, kSecondsPerDay) * kNanosPerSecond + nanos);
+}
+
+}  // namespace
+
+std::string FormatOffset(int32_t offset_seconds) {
+  if (offset_seconds == 0) return "Z";
+  char buf[16];
+  int32_t a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  char sign = offset_seconds < 0 ? '-' : '+';
+  if (a % 60 == 0)
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, a / 3600, a / 60 % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d:%02d", sign, a / 3600, a / 60 % 60, a % 60);
+  return buf;
+}
+
+std::string FormatLocalTime(LocalTime t) {
+  std::string out;
+  AppendClock(&out, t.nanos);
+  return out;
+}
+
+std::string FormatTime(Time t) {
+  std::string out;
+  AppendClock(&out, t.nanos);
+  return out + FormatOffset(t.offset_seconds);
+}
+
+std::string FormatLocalDateTime(LocalDateTime t) {
+  std::string out;
+  AppendDateTime(&out, t.seconds, t.nanos);
+  return out;
+}
+
+std::string FormatDateTime(DateTime t) {
+  std::string out;
+  AppendDateTime(&out, t.seconds + t.offset_seconds, t.nanos);
+  return out + FormatOffset(t.offset_seconds);
+}
+
+std::string FormatDuration(Duration d) {
+  std::string out = "P";
+  int64_t years = d.months / 12, months = d.months % 12;
+  auto component = [&](int64_t n, char unit) {
+    if (n == 0) return;
+    out.append(std::to_string(n));
+    out.push_back(unit);
+  };
+  component(years, 'Y');
+  component(months, 'M');
+  component(d.days, 'D');
+  // Seconds and nanos as one signed quantity: -1 s + 0.5e9 ns is -0.5 s.
+  int64_t secs = d.seconds;
+  int64_t nanos = d.nanos;
+  if (secs < 0 && nanos > 0) {
+    secs += 1;
+    nanos = kNanosPerSecond - nanos;
+  }
+  bool negative = secs < 0 || (secs == 0 && d.seconds < 0);
+  int64_t abs_secs = secs < 0 ? -secs : secs;
+  int64_t hours = abs_secs / 3600, minutes = abs_secs / 60 % 60, seconds = abs_secs % 60;
+  if (hours != 0 || minutes != 0 || seconds != 0 || nanos != 0) {
+    out.push_back('T');
+    auto append = [&](int64_t n) {
+      if (negative) out.push_back('-');
+      out.append(std::to_string(n));
+    };
+    if (hours != 0) {
+      append(hours);
+      out.push_back('H');
+    }
+    if (minutes != 0) {
+      append(minutes);
+      out.push_back('M');
+    }
+    if (seconds != 0 || nanos != 0) {
+      append(seconds);
+      if (nanos != 0) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+        size_t len = std::strlen(buf);
+        while (buf[len - 1] == '0') --len;
+        out.append(buf, len);
+      }
+      out.push_back('S');
+    }
+  }
+  if (out == "P") out = "PT0S";
+  return out;
+}
+
+std::string FormatTemporal(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kDate: return FormatDate(v.as_date());
+    case Value::Type::kLocalTime: return FormatLocalTime(v.as_local_time());
+    case Value::Type::kTime: return FormatTime(v.as_time());
+    case Value::Type::kLocalDateTime: return FormatLocalDateTime(v.as_local_date_time());
+    case Value::Type::kDateTime: return FormatDateTime(v.as_date_time());
+    case Value::Type::kDuration: return FormatDuration(v.as_duration());
+    default: return "";
+  }
 }
 
 }  // namespace trendgraph

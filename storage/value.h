@@ -1,6 +1,7 @@
 // Value: the one dynamically typed value of trendgraph.
 //
-// Property kinds (null, bool, int64, double, string, list, map, date) are what
+// Property kinds (null, bool, int64, double, string, list, map, date and the
+// other temporal kinds: local time, time, local datetime, datetime, duration) are what
 // the store persists; they round-trip exactly (an int stays an int, 1.0 stays a
 // double, NaN and -0.0 survive). Runtime kinds (node, relationship, path) only
 // exist while a query runs and are refused by the property encoder.
@@ -27,6 +28,49 @@ namespace trendgraph {
 struct Date {
   int32_t days = 0;
   friend bool operator==(const Date&, const Date&) = default;
+};
+
+// A time of day without a zone: nanoseconds since midnight, [0, 86400e9).
+struct LocalTime {
+  int64_t nanos = 0;
+  friend bool operator==(const LocalTime&, const LocalTime&) = default;
+};
+
+// A time of day with a UTC offset: the local time and the offset in seconds
+// (east of UTC positive, within +-18:00).
+struct Time {
+  int64_t nanos = 0;
+  int32_t offset_seconds = 0;
+  friend bool operator==(const Time&, const Time&) = default;
+};
+
+// A date and time without a zone: seconds since 1970-01-01T00:00 of the local
+// clock and the nanoseconds within that second, [0, 1e9).
+struct LocalDateTime {
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  friend bool operator==(const LocalDateTime&, const LocalDateTime&) = default;
+};
+
+// An instant with a UTC offset: `seconds` since the epoch in UTC, the
+// nanoseconds within that second and the offset the value is shown in.
+// Named zones are not supported: a value keeps a fixed offset.
+struct DateTime {
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  int32_t offset_seconds = 0;
+  friend bool operator==(const DateTime&, const DateTime&) = default;
+};
+
+// A duration as Neo4j keeps it: months, days and seconds are independent
+// (a month has no fixed number of days, a day no fixed number of seconds
+// across a DST change); nanos in [0, 1e9) add to seconds.
+struct Duration {
+  int64_t months = 0;
+  int64_t days = 0;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  friend bool operator==(const Duration&, const Duration&) = default;
 };
 
 // A node of the graph being queried, by id. Labels and properties are looked
@@ -70,6 +114,12 @@ class Value {
     kNode = 8,
     kRel = 9,
     kPath = 10,
+    // Temporal kinds other than date (stored like any property kind):
+    kLocalTime = 11,
+    kTime = 12,
+    kLocalDateTime = 13,
+    kDateTime = 14,
+    kDuration = 15,
   };
 
   using List = std::vector<Value>;
@@ -91,6 +141,11 @@ class Value {
   Value(NodeRef n) : v_(n) {}                                // NOLINT
   Value(RelRef r) : v_(r) {}                                 // NOLINT
   Value(PathValue p) : v_(std::move(p)) {}                   // NOLINT
+  Value(LocalTime t) : v_(t) {}                              // NOLINT
+  Value(Time t) : v_(t) {}                                   // NOLINT
+  Value(LocalDateTime t) : v_(t) {}                          // NOLINT
+  Value(DateTime t) : v_(t) {}                               // NOLINT
+  Value(Duration d) : v_(d) {}                               // NOLINT
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -105,6 +160,13 @@ class Value {
   bool is_node() const { return type() == Type::kNode; }
   bool is_rel() const { return type() == Type::kRel; }
   bool is_path() const { return type() == Type::kPath; }
+  bool is_local_time() const { return type() == Type::kLocalTime; }
+  bool is_time() const { return type() == Type::kTime; }
+  bool is_local_date_time() const { return type() == Type::kLocalDateTime; }
+  bool is_date_time() const { return type() == Type::kDateTime; }
+  bool is_duration() const { return type() == Type::kDuration; }
+  // Date, LocalTime, Time, LocalDateTime, DateTime or Duration.
+  bool is_temporal() const { return is_date() || type() >= Type::kLocalTime; }
   // True for the kinds the store can persist (recursively for lists/maps).
   bool IsStorable() const;
 
@@ -124,6 +186,11 @@ class Value {
   NodeRef as_node() const { return std::get<NodeRef>(v_); }
   RelRef as_rel() const { return std::get<RelRef>(v_); }
   const PathValue& as_path() const { return std::get<PathValue>(v_); }
+  LocalTime as_local_time() const { return std::get<LocalTime>(v_); }
+  Time as_time() const { return std::get<Time>(v_); }
+  LocalDateTime as_local_date_time() const { return std::get<LocalDateTime>(v_); }
+  DateTime as_date_time() const { return std::get<DateTime>(v_); }
+  Duration as_duration() const { return std::get<Duration>(v_); }
 
   // Exact identity: same type and same bits (NaN is identical to the same NaN,
   // 0.0 is not identical to -0.0, 1 is not identical to 1.0). For round-trip
@@ -138,7 +205,7 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, List, Map, Date, NodeRef, RelRef,
-               PathValue>
+               PathValue, LocalTime, Time, LocalDateTime, DateTime, Duration>
       v_;
 };
 
@@ -149,5 +216,27 @@ void CivilFromDate(Date d, int64_t* year, unsigned* month, unsigned* day);
 std::string FormatDate(Date d);
 // Parses exactly "YYYY-MM-DD"; false on anything else.
 bool ParseIsoDate(std::string_view text, Date* out);
+
+inline constexpr int64_t kNanosPerSecond = 1000000000;
+inline constexpr int64_t kSecondsPerDay = 86400;
+inline constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
+
+// ISO 8601 renderings as Neo4j prints them (java.time's ISO formats): seconds
+// are left out when they and the fraction are zero; a fraction has 3, 6 or 9
+// digits, as many as it needs (durations drop trailing zeros instead).
+// Offsets are "Z" for UTC, else "+HH:MM" (or "+HH:MM:SS").
+//   localtime "12:31:14.645876123", "10:35"
+//   time "12:31:14.645876123+01:00", "10:35Z"
+//   localdatetime "1984-10-11T12:30:14.000000012"
+//   datetime "1984-10-11T12:31:14.645876123+00:17"
+//   duration "P1Y2M3DT4H5M6.5S", "PT0S" (each component keeps its own sign)
+std::string FormatLocalTime(LocalTime t);
+std::string FormatTime(Time t);
+std::string FormatLocalDateTime(LocalDateTime t);
+std::string FormatDateTime(DateTime t);
+std::string FormatDuration(Duration d);
+std::string FormatOffset(int32_t offset_seconds);
+// The rendering of any temporal value (date included); "" for other kinds.
+std::string FormatTemporal(const Value& v);
 
 }  // namespace trendgraph

@@ -279,8 +279,14 @@ void WriteJsonValue(JsonWriter& w, const Value& v, query::EntityView* view) {
       w.EndArray();
       return;
     case Value::Type::kMap: WriteProperties(w, v.as_map(), view); return;
-    case Value::Type::kDate: {
-      std::string s = FormatDate(v.as_date());
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: {
+      // Temporals as their ISO 8601 text, like the TCK writes them.
+      std::string s = FormatTemporal(v);
       w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       return;
     }

@@ -140,7 +140,12 @@ void HttpResultSink::WriteCsvField(const Value& v, query::EntityView* view) {
   switch (v.type()) {
     case Value::Type::kNull: return;
     case Value::Type::kString: AppendCsvText(buf_, v.as_string()); return;
-    case Value::Type::kDate: Append(buf_, FormatDate(v.as_date())); return;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: Append(buf_, FormatTemporal(v)); return;
     default: break;
   }
   // Numbers, booleans and structured values: their JSON text.

@@ -24,7 +24,7 @@ void CheckWrite(const Status& s, const char* what, Position pos = {}) {
   Throw(ErrorCode::kStorageError, std::string(what) + ": " + s.ToString(), pos);
 }
 
-// Property values must be scalars, dates or homogeneous-enough lists of them.
+// Property values must be scalars, temporals or homogeneous-enough lists of them.
 void CheckPropertyValue(const Value& v, Position pos) {
   switch (v.type()) {
     case Value::Type::kBool:
@@ -32,6 +32,11 @@ void CheckPropertyValue(const Value& v, Position pos) {
     case Value::Type::kDouble:
     case Value::Type::kString:
     case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
     case Value::Type::kNull: return;
     case Value::Type::kList:
       for (auto& e : v.as_list()) {

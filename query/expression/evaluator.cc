@@ -193,7 +193,12 @@ Value EvalProperty(const Value& obj, const BoundExpr& e, EvalContext& ctx) {
       auto it = obj.as_map().find(e.name);
       return it == obj.as_map().end() ? Value() : it->second;
     }
-    case Value::Type::kDate: return TemporalProperty(obj, e.name);
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: return TemporalProperty(obj, e.name);
     default:
       Throw(ErrorCode::kTypeError,
             std::string("Type mismatch: expected a map, node or relationship but was ") + Value::TypeName(obj.type()),

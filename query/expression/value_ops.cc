@@ -10,6 +10,8 @@
 #include <regex>
 #include <string>
 
+#include "query/expression/temporal_ops.h"
+
 namespace trendgraph::query {
 
 using Type = Value::Type;
@@ -74,6 +76,49 @@ int Cmp3(T a, T b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
+// Temporal values of one kind in their natural order: time and datetime by
+// instant (UTC), then by offset so that only identical values compare equal;
+// durations by their average length (a month is 30.436875 days), then by
+// their components. Callers ensure a.type() == b.type().
+int CompareTemporal(const Value& a, const Value& b) {
+  switch (a.type()) {
+    case Type::kDate: return Cmp3(a.as_date().days, b.as_date().days);
+    case Type::kLocalTime: return Cmp3(a.as_local_time().nanos, b.as_local_time().nanos);
+    case Type::kTime: {
+      Time x = a.as_time(), y = b.as_time();
+      int64_t ux = x.nanos - int64_t{x.offset_seconds} * kNanosPerSecond;
+      int64_t uy = y.nanos - int64_t{y.offset_seconds} * kNanosPerSecond;
+      if (int c = Cmp3(ux, uy)) return c;
+      return Cmp3(x.offset_seconds, y.offset_seconds);
+    }
+    case Type::kLocalDateTime: {
+      LocalDateTime x = a.as_local_date_time(), y = b.as_local_date_time();
+      if (int c = Cmp3(x.seconds, y.seconds)) return c;
+      return Cmp3(x.nanos, y.nanos);
+    }
+    case Type::kDateTime: {
+      DateTime x = a.as_date_time(), y = b.as_date_time();
+      if (int c = Cmp3(x.seconds, y.seconds)) return c;
+      if (int c = Cmp3(x.nanos, y.nanos)) return c;
+      return Cmp3(x.offset_seconds, y.offset_seconds);
+    }
+    case Type::kDuration: {
+      Duration x = a.as_duration(), y = b.as_duration();
+      // 30.436875 days = 2629746 s; in __int128 so no component overflows.
+      auto length = [](const Duration& d) {
+        return (static_cast<__int128>(d.months) * 2629746 + static_cast<__int128>(d.days) * kSecondsPerDay +
+                d.seconds) * kNanosPerSecond + d.nanos;
+      };
+      if (int c = Cmp3(length(x), length(y))) return c;
+      if (int c = Cmp3(x.months, y.months)) return c;
+      if (int c = Cmp3(x.days, y.days)) return c;
+      if (int c = Cmp3(x.seconds, y.seconds)) return c;
+      return Cmp3(x.nanos, y.nanos);
+    }
+    default: return 0;
+  }
+}
+
 // Three-valued results as a small enum while recursing, to avoid building
 // Values for every element.
 enum class Tri : uint8_t { kFalse, kTrue, kNull };
@@ -88,7 +133,12 @@ Tri EqualsTri(const Value& a, const Value& b) {
   switch (a.type()) {
     case Type::kBool: return a.as_bool() == b.as_bool() ? Tri::kTrue : Tri::kFalse;
     case Type::kString: return a.as_string() == b.as_string() ? Tri::kTrue : Tri::kFalse;
-    case Type::kDate: return a.as_date().days == b.as_date().days ? Tri::kTrue : Tri::kFalse;
+    case Type::kDate:
+    case Type::kLocalTime:
+    case Type::kTime:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration: return a.Identical(b) ? Tri::kTrue : Tri::kFalse;
     case Type::kNode: return a.as_node().id == b.as_node().id ? Tri::kTrue : Tri::kFalse;
     case Type::kRel: return a.as_rel().id == b.as_rel().id ? Tri::kTrue : Tri::kFalse;
     case Type::kPath: {
@@ -161,7 +211,12 @@ std::optional<int> CypherCompare(const Value& a, const Value& b) {
   switch (a.type()) {
     case Type::kBool: return Cmp3<int>(a.as_bool(), b.as_bool());
     case Type::kString: return CompareBytes(a.as_string(), b.as_string());
-    case Type::kDate: return Cmp3(a.as_date().days, b.as_date().days);
+    // Durations have no order for < and >: a month is not a fixed length.
+    case Type::kDate:
+    case Type::kLocalTime:
+    case Type::kTime:
+    case Type::kLocalDateTime:
+    case Type::kDateTime: return CompareTemporal(a, b);
     case Type::kList: {
       const Value::List& x = a.as_list();
       const Value::List& y = b.as_list();
@@ -211,14 +266,19 @@ int OrderRank(Type t) {
     case Type::kRel: return 2;
     case Type::kList: return 3;
     case Type::kPath: return 4;
-    case Type::kDate: return 5;
-    case Type::kString: return 6;
-    case Type::kBool: return 7;
+    case Type::kDateTime: return 5;
+    case Type::kLocalDateTime: return 6;
+    case Type::kDate: return 7;
+    case Type::kTime: return 8;
+    case Type::kLocalTime: return 9;
+    case Type::kDuration: return 10;
+    case Type::kString: return 11;
+    case Type::kBool: return 12;
     case Type::kInt:
-    case Type::kDouble: return 8;
-    case Type::kNull: return 9;
+    case Type::kDouble: return 13;
+    case Type::kNull: return 14;
   }
-  return 10;
+  return 15;
 }
 
 }  // namespace
@@ -236,7 +296,12 @@ int OrderCompare(const Value& a, const Value& b) {
     }
     case Type::kBool: return Cmp3<int>(a.as_bool(), b.as_bool());
     case Type::kString: return CompareBytes(a.as_string(), b.as_string());
-    case Type::kDate: return Cmp3(a.as_date().days, b.as_date().days);
+    case Type::kDate:
+    case Type::kLocalTime:
+    case Type::kTime:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration: return CompareTemporal(a, b);
     case Type::kNode: return Cmp3(a.as_node().id, b.as_node().id);
     case Type::kRel: return Cmp3(a.as_rel().id, b.as_rel().id);
     case Type::kList: {
@@ -320,6 +385,25 @@ size_t EquivalenceHash(const Value& v) {
     }
     case Type::kString: return std::hash<std::string_view>()(v.as_string());
     case Type::kDate: return Mix(0xda7e, HashU64(static_cast<uint64_t>(v.as_date().days)));
+    case Type::kLocalTime: return Mix(0x17e, HashU64(static_cast<uint64_t>(v.as_local_time().nanos)));
+    case Type::kTime: {
+      Time t = v.as_time();
+      return Mix(Mix(0x71e, HashU64(static_cast<uint64_t>(t.nanos))), HashU64(static_cast<uint64_t>(t.offset_seconds)));
+    }
+    case Type::kLocalDateTime: {
+      LocalDateTime t = v.as_local_date_time();
+      return Mix(Mix(0x1d7, HashU64(static_cast<uint64_t>(t.seconds))), HashU64(static_cast<uint64_t>(t.nanos)));
+    }
+    case Type::kDateTime: {
+      DateTime t = v.as_date_time();
+      size_t h = Mix(Mix(0xd7, HashU64(static_cast<uint64_t>(t.seconds))), HashU64(static_cast<uint64_t>(t.nanos)));
+      return Mix(h, HashU64(static_cast<uint64_t>(t.offset_seconds)));
+    }
+    case Type::kDuration: {
+      Duration d = v.as_duration();
+      size_t h = Mix(Mix(0xd0, HashU64(static_cast<uint64_t>(d.months))), HashU64(static_cast<uint64_t>(d.days)));
+      return Mix(Mix(h, HashU64(static_cast<uint64_t>(d.seconds))), HashU64(static_cast<uint64_t>(d.nanos)));
+    }
     case Type::kNode: return Mix(0x40de, HashU64(v.as_node().id));
     case Type::kRel: return Mix(0x4e1, HashU64(v.as_rel().id));
     case Type::kList: {
@@ -366,7 +450,12 @@ bool IsConcatScalar(const Value& v) {
     case Type::kInt:
     case Type::kDouble:
     case Type::kString:
-    case Type::kDate: return true;
+    case Type::kDate:
+    case Type::kLocalTime:
+    case Type::kTime:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration: return true;
     default: return false;
   }
 }
@@ -404,6 +493,11 @@ Value Add(const Value& a, const Value& b) {
     out += b.as_string();
     return Value(std::move(out));
   }
+  if (a.is_duration() || b.is_duration()) {
+    if (a.is_duration() && b.is_duration()) return Value(AddDurations(a.as_duration(), b.as_duration()));
+    if (a.is_duration() && b.is_temporal()) return AddDurationTo(b, a.as_duration());
+    if (b.is_duration() && a.is_temporal()) return AddDurationTo(a, b.as_duration());
+  }
   if (a.is_string() && IsConcatScalar(b)) return Value(a.as_string() + ToCypherString(b));
   if (b.is_string() && IsConcatScalar(a)) return Value(ToCypherString(a) + b.as_string());
   ThrowBadOperands("+", a, b);
@@ -417,6 +511,11 @@ Value Subtract(const Value& a, const Value& b) {
     return Value(r);
   }
   if (a.is_number() && b.is_number()) return Value(a.as_number() - b.as_number());
+  if (b.is_duration()) {
+    Duration neg = NegateDuration(b.as_duration());
+    if (a.is_duration()) return Value(AddDurations(a.as_duration(), neg));
+    if (a.is_temporal()) return AddDurationTo(a, neg);
+  }
   ThrowBadOperands("-", a, b);
 }
 
@@ -428,6 +527,8 @@ Value Multiply(const Value& a, const Value& b) {
     return Value(r);
   }
   if (a.is_number() && b.is_number()) return Value(a.as_number() * b.as_number());
+  if (a.is_duration() && b.is_number()) return Value(ScaleDuration(a.as_duration(), b.as_number(), false));
+  if (b.is_duration() && a.is_number()) return Value(ScaleDuration(b.as_duration(), a.as_number(), false));
   ThrowBadOperands("*", a, b);
 }
 
@@ -440,6 +541,10 @@ Value Divide(const Value& a, const Value& b) {
     return Value(x / y);
   }
   if (a.is_number() && b.is_number()) return Value(a.as_number() / b.as_number());
+  if (a.is_duration() && b.is_number()) {
+    if (b.as_number() == 0) ThrowValueError(ErrorCode::kArgumentError, "division of a duration by zero");
+    return Value(ScaleDuration(a.as_duration(), b.as_number(), true));
+  }
   ThrowBadOperands("/", a, b);
 }
 
@@ -473,6 +578,7 @@ Value Negate(const Value& a) {
     if (a.as_double() == 0.0) return Value(0.0);
     return Value(-a.as_double());
   }
+  if (a.is_duration()) return Value(NegateDuration(a.as_duration()));
   ThrowTypeMismatch("unary minus expects a number", a);
 }
 
@@ -679,7 +785,12 @@ std::string ToCypherString(const Value& v) {
     case Type::kInt: return std::to_string(v.as_int());
     case Type::kDouble: return FormatCypherFloat(v.as_double());
     case Type::kBool: return v.as_bool() ? "true" : "false";
-    case Type::kDate: return FormatDate(v.as_date());
+    case Type::kDate:
+    case Type::kLocalTime:
+    case Type::kTime:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration: return FormatTemporal(v);
     default: break;
   }
   ThrowTypeMismatch("cannot convert to a string", v);
@@ -721,11 +832,61 @@ void IsoWeek(int64_t days, int64_t* week_year, int64_t* week) {
 
 Value TemporalProperty(const Value& v, std::string_view key) {
   if (v.is_null()) return Value();
-  if (!v.is_date()) ThrowTypeMismatch("temporal property access expects a date", v);
-  int64_t days = v.as_date().days;
+  if (v.is_duration()) {
+    Duration d = v.as_duration();
+    // Neo4j's duration fields: each unit counts the whole duration in that
+    // unit within its group (months | days | seconds), "...OfX" the rest.
+    if (key == "years") return Value(d.months / 12);
+    if (key == "quarters") return Value(d.months / 3);
+    if (key == "months") return Value(d.months);
+    if (key == "monthsOfYear") return Value(d.months % 12);
+    if (key == "monthsOfQuarter") return Value(d.months % 3);
+    if (key == "quartersOfYear") return Value(d.months / 3 % 4);
+    if (key == "weeks") return Value(d.days / 7);
+    if (key == "days") return Value(d.days);
+    if (key == "daysOfWeek") return Value(d.days % 7);
+    // Seconds + nanos as a signed total, truncated toward zero per unit.
+    __int128 total = static_cast<__int128>(d.seconds) * kNanosPerSecond + d.nanos;
+    auto in = [&](int64_t unit) { return Value(static_cast<int64_t>(total / unit)); };
+    if (key == "hours") return in(3600 * kNanosPerSecond);
+    if (key == "minutes") return in(60 * kNanosPerSecond);
+    if (key == "seconds") return in(kNanosPerSecond);
+    if (key == "milliseconds") return in(1000000);
+    if (key == "microseconds") return in(1000);
+    if (key == "nanoseconds") return Value(static_cast<int64_t>(total));
+    if (key == "minutesOfHour") return Value(static_cast<int64_t>(total / (60 * kNanosPerSecond) % 60));
+    if (key == "secondsOfMinute") return Value(static_cast<int64_t>(total / kNanosPerSecond % 60));
+    if (key == "millisecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond / 1000000));
+    if (key == "microsecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond / 1000));
+    if (key == "nanosecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond));
+    return Value();
+  }
+  TemporalParts p;
+  if (!SplitTemporal(v, &p)) ThrowTypeMismatch("temporal property access expects a temporal value", v);
+  if (p.has_time) {
+    int64_t n = p.nanos;
+    if (key == "hour") return Value(n / (3600 * kNanosPerSecond));
+    if (key == "minute") return Value(n / (60 * kNanosPerSecond) % 60);
+    if (key == "second") return Value(n / kNanosPerSecond % 60);
+    if (key == "millisecond") return Value(n % kNanosPerSecond / 1000000);
+    if (key == "microsecond") return Value(n % kNanosPerSecond / 1000);
+    if (key == "nanosecond") return Value(n % kNanosPerSecond);
+  }
+  if (p.has_offset) {
+    if (key == "timezone" || key == "offset") return Value(FormatOffset(p.offset_seconds));
+    if (key == "offsetMinutes") return Value(static_cast<int64_t>(p.offset_seconds / 60));
+    if (key == "offsetSeconds") return Value(static_cast<int64_t>(p.offset_seconds));
+  }
+  if (v.is_date_time()) {
+    DateTime t = v.as_date_time();
+    if (key == "epochSeconds") return Value(t.seconds);
+    if (key == "epochMillis") return Value(t.seconds * 1000 + t.nanos / 1000000);
+  }
+  if (!p.has_date) return Value();
+  int64_t days = p.days;
   int64_t y;
   unsigned m, d;
-  CivilFromDate(v.as_date(), &y, &m, &d);
+  CivilFromDate(Date{static_cast<int32_t>(days)}, &y, &m, &d);
   if (key == "year") return Value(y);
   if (key == "month") return Value(static_cast<int64_t>(m));
   if (key == "day") return Value(static_cast<int64_t>(d));
@@ -738,7 +899,7 @@ Value TemporalProperty(const Value& v, std::string_view key) {
     IsoWeek(days, &wy, &w);
     return Value(key == "week" ? w : wy);
   }
-  if (key == "epochDays") return Value(days);
+  if (key == "epochDays" && v.is_date()) return Value(days);
   return Value();
 }
 

@@ -78,7 +78,12 @@ bool ConvertToString(const Value& v, Value* out) {
     case Value::Type::kInt:
     case Value::Type::kDouble:
     case Value::Type::kBool:
-    case Value::Type::kDate: *out = Value(ToCypherString(v)); return true;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: *out = Value(ToCypherString(v)); return true;
     default: return false;
   }
 }
@@ -178,7 +183,7 @@ Value ListOf(const char* name, const Value* a) {
 }
 
 Value FnToString(const Value* a, size_t, FunctionContext&) {
-  return Strict<ConvertToString>("toString", "a number, boolean, string or date", a);
+  return Strict<ConvertToString>("toString", "a number, boolean, string or temporal value", a);
 }
 Value FnToInteger(const Value* a, size_t, FunctionContext&) {
   return Strict<ConvertToInteger>("toInteger", "a number, boolean or string", a);

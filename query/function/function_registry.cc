@@ -84,6 +84,11 @@ bool RejectsArgumentKind(const ScalarFunctionDef& def, Value::Type kind) {
     case Value::Type::kNode: sample = Value(NodeRef{0}); break;
     case Value::Type::kRel: sample = Value(RelRef{}); break;
     case Value::Type::kPath: sample = Value(PathValue{{NodeRef{0}}, {}}); break;
+    case Value::Type::kLocalTime: sample = Value(LocalTime{0}); break;
+    case Value::Type::kTime: sample = Value(Time{0, 0}); break;
+    case Value::Type::kLocalDateTime: sample = Value(LocalDateTime{0, 0}); break;
+    case Value::Type::kDateTime: sample = Value(DateTime{0, 0, 0}); break;
+    case Value::Type::kDuration: sample = Value(Duration{}); break;
   }
   // Every function checks the argument's kind before touching the store, so
   // a probe with no store tells kinds apart: a TypeError means "never".

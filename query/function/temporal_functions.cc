@@ -1,18 +1,25 @@
-// Temporal functions: date() and timestamp(). Only calendar dates are a
-// value kind (trendgraph::Date); times, datetimes and durations are not
-// supported.
+// Temporal functions: the constructors date(), localtime(), time(),
+// localdatetime(), datetime() and duration() (from nothing = now, from an
+// ISO 8601 string, from a map of fields, or from another temporal value),
+// and timestamp(). Time zones are UTC offsets only ('+01:00', 'Z', 'UTC');
+// a named zone is an ArgumentError.
 #include <chrono>
+#include <cmath>
 #include <string>
 
+#include "query/expression/temporal_ops.h"
 #include "query/function/function_util.h"
 
 namespace trendgraph::query::internal {
 
 namespace {
 
-[[noreturn]] void ThrowBadDate(std::string message) {
-  throw ExecutorException(MakeError(ErrorCode::kArgumentError, "date(): " + std::move(message), {}, "InvalidArgumentValue"));
+[[noreturn]] void ThrowBad(std::string_view fn, std::string message) {
+  throw ExecutorException(
+      MakeError(ErrorCode::kArgumentError, std::string(fn) + "(): " + std::move(message), {}, "InvalidArgumentValue"));
 }
+
+[[noreturn]] void ThrowBadDate(std::string message) { ThrowBad("date", std::move(message)); }
 
 int IsoWeekday(int64_t days) {
   int64_t w = (days + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
@@ -128,13 +135,14 @@ Date ParseDateString(std::string_view text) {
   return FromCivilOrThrow(year, a, b);
 }
 
-int64_t MapInt(const Value::Map& m, const char* key, int64_t dflt, bool* present = nullptr) {
+int64_t MapInt(const Value::Map& m, const char* key, int64_t dflt, bool* present = nullptr,
+               std::string_view fn = "date") {
   auto it = m.find(std::string_view(key));
   if (present) *present = it != m.end() && !it->second.is_null();
   if (it == m.end() || it->second.is_null()) return dflt;
   if (!it->second.is_int()) {
     throw ExecutorException(MakeError(ErrorCode::kTypeError,
-                                      std::string("date(): '") + key + "' must be an Integer, got " +
+                                      std::string(fn) + "(): '" + key + "' must be an Integer, got " +
                                           Value::TypeName(it->second.type()),
                                       {}, "InvalidArgumentType"));
   }
@@ -187,7 +195,397 @@ Value FnDate(const Value* a, size_t n, FunctionContext&) {
   if (v.is_date()) return v;
   if (v.is_string()) return Value(ParseDateString(v.as_string()));
   if (v.is_map()) return Value(DateFromMap(v.as_map()));
-  ThrowArgType("date", 0, "a String or a Map", v);
+  TemporalParts p;
+  if (SplitTemporal(v, &p) && p.has_date) return Value(Date{static_cast<int32_t>(p.days)});
+  ThrowArgType("date", 0, "a String, a Map or a value with a date", v);
+}
+
+
+// ---- times and offsets --------------------------------------------------
+
+// "Z", "UTC", "+HH", "+HHMM", "+HH:MM", "+HH:MM:SS" -> seconds east of UTC.
+int32_t ParseOffset(std::string_view fn, std::string_view s) {
+  if (s == "Z" || s == "z" || s == "UTC" || s == "Etc/UTC" || s == "GMT") return 0;
+  auto fail = [&]() -> int32_t {
+    if (!s.empty() && s[0] != '+' && s[0] != '-')
+      ThrowBad(fn, "named time zone '" + std::string(s) + "' is not supported; use an offset such as '+01:00'");
+    ThrowBad(fn, "cannot parse '" + std::string(s) + "' as a time zone offset");
+  };
+  if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) return fail();
+  size_t pos = 1;
+  int64_t h = 0, m = 0, sec = 0;
+  if (!Digits(s, &pos, 2, &h)) return fail();
+  if (pos < s.size()) {
+    if (s[pos] == ':') ++pos;
+    if (!Digits(s, &pos, 2, &m)) return fail();
+    if (pos < s.size()) {
+      if (s[pos] == ':') ++pos;
+      if (!Digits(s, &pos, 2, &sec)) return fail();
+    }
+  }
+  if (pos != s.size() || m > 59 || sec > 59) return fail();
+  int64_t total = h * 3600 + m * 60 + sec;
+  if (total > 18 * 3600) ThrowBad(fn, "offset '" + std::string(s) + "' is outside -18:00..+18:00");
+  return static_cast<int32_t>(s[0] == '-' ? -total : total);
+}
+
+int32_t OffsetFromValue(std::string_view fn, const Value& tz) {
+  if (!tz.is_string()) ThrowArgType(fn, 0, "a String in field 'timezone'", tz);
+  return ParseOffset(fn, tz.as_string());
+}
+
+// "HH[:MM[:SS[.fffffffff]]]" or basic "HH[MM[SS[.f]]]", then an optional
+// offset; *has_offset tells whether one was given.
+int64_t ParseTimeString(std::string_view fn, std::string_view s, bool* has_offset, int32_t* offset) {
+  auto fail = [&]() -> int64_t { ThrowBad(fn, "cannot parse '" + std::string(s) + "' as a time"); };
+  size_t pos = 0;
+  int64_t h = 0, m = 0, sec = 0, frac = 0;
+  if (!Digits(s, &pos, 2, &h)) return fail();
+  auto more = [&]() { return pos < s.size() && s[pos] != '+' && s[pos] != '-' && s[pos] != 'Z' && s[pos] != 'z'; };
+  bool extended = pos < s.size() && s[pos] == ':';
+  if (more()) {
+    if (extended) ++pos;
+    if (!Digits(s, &pos, 2, &m)) return fail();
+    if (more()) {
+      if (extended) {
+        if (s[pos] != ':') return fail();
+        ++pos;
+      }
+      if (!Digits(s, &pos, 2, &sec)) return fail();
+      if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+        ++pos;
+        size_t start = pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+          if (pos - start < 9) frac = frac * 10 + (s[pos] - '0');
+          ++pos;
+        }
+        if (pos == start) return fail();
+        for (size_t i = pos - start; i < 9; ++i) frac *= 10;
+      }
+    }
+  }
+  if (h > 23 || m > 59 || sec > 59) ThrowBad(fn, "invalid time '" + std::string(s) + "'");
+  *has_offset = pos < s.size();
+  if (*has_offset) {
+    std::string_view zone = s.substr(pos);
+    if (size_t br = zone.find('['); br != std::string_view::npos) {
+      if (zone.back() != ']') return fail();
+      std::string_view name = zone.substr(br + 1, zone.size() - br - 2);
+      zone = zone.substr(0, br);
+      int32_t named = ParseOffset(fn, name);
+      if (zone.empty()) zone = "Z";
+      if (ParseOffset(fn, zone) != named) ThrowBad(fn, "offset and zone of '" + std::string(s) + "' disagree");
+    }
+    *offset = ParseOffset(fn, zone);
+  }
+  return ((h * 60 + m) * 60 + sec) * kNanosPerSecond + frac;
+}
+
+// Fields hour .. nanosecond over a base time of day. Neo4j's ranges: with a
+// millisecond, microsecond is 0..999; with either, nanosecond is 0..999.
+int64_t TimeFromFields(std::string_view fn, const Value::Map& m, int64_t base, bool has_base) {
+  bool has_h, has_min, has_s, has_ms, has_us, has_ns;
+  int64_t h = MapInt(m, "hour", base / (3600 * kNanosPerSecond), &has_h, fn);
+  int64_t mi = MapInt(m, "minute", base / (60 * kNanosPerSecond) % 60, &has_min, fn);
+  int64_t sec = MapInt(m, "second", base / kNanosPerSecond % 60, &has_s, fn);
+  int64_t base_frac = base % kNanosPerSecond;
+  int64_t ms = MapInt(m, "millisecond", 0, &has_ms, fn);
+  int64_t us = MapInt(m, "microsecond", 0, &has_us, fn);
+  int64_t ns = MapInt(m, "nanosecond", 0, &has_ns, fn);
+  if (!has_base && !has_h && (has_min || has_s || has_ms || has_us || has_ns))
+    ThrowBad(fn, "a time needs 'hour' when it gives smaller units");
+  if (!has_base && !has_min && (has_s || has_ms || has_us || has_ns) && has_h)
+    ThrowBad(fn, "a time needs 'minute' when it gives 'second' or smaller units");
+  if (h < 0 || h > 23) ThrowBad(fn, "invalid hour " + std::to_string(h));
+  if (mi < 0 || mi > 59) ThrowBad(fn, "invalid minute " + std::to_string(mi));
+  if (sec < 0 || sec > 59) ThrowBad(fn, "invalid second " + std::to_string(sec));
+  if (ms < 0 || ms > 999) ThrowBad(fn, "invalid millisecond " + std::to_string(ms));
+  if (us < 0 || us > (has_ms ? 999 : 999999)) ThrowBad(fn, "invalid microsecond " + std::to_string(us));
+  if (ns < 0 || ns > (has_ms || has_us ? 999 : 999999999)) ThrowBad(fn, "invalid nanosecond " + std::to_string(ns));
+  int64_t frac = has_ms || has_us || has_ns ? ms * 1000000 + us * 1000 + ns : base_frac;
+  return ((h * 60 + mi) * 60 + sec) * kNanosPerSecond + frac;
+}
+
+bool IsTimeKey(std::string_view k) {
+  return k == "hour" || k == "minute" || k == "second" || k == "millisecond" || k == "microsecond" ||
+         k == "nanosecond";
+}
+
+// What a constructor builds.
+enum class TemporalKind { kLocalTime, kTime, kLocalDateTime, kDateTime };
+
+Value Assemble(TemporalKind kind, int64_t days, int64_t nanos, int32_t offset) {
+  switch (kind) {
+    case TemporalKind::kLocalTime: return Value(LocalTime{nanos});
+    case TemporalKind::kTime: return Value(Time{nanos, offset});
+    case TemporalKind::kLocalDateTime: return Value(MakeLocalDateTime(days, nanos));
+    case TemporalKind::kDateTime: return Value(MakeDateTime(days, nanos, offset));
+  }
+  return Value();
+}
+
+// The current instant as days and nanos of the UTC day.
+void Now(int64_t* days, int64_t* nanos) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+  *days = ns / kNanosPerDay;
+  *nanos = ns % kNanosPerDay;
+}
+
+// Moves local date/time parts from one offset to another, keeping the instant.
+void ShiftOffset(int64_t* days, int64_t* nanos, int32_t from, int32_t to) {
+  int64_t n = *nanos + (int64_t{to} - from) * kNanosPerSecond;
+  int64_t shift = n / kNanosPerDay - (n % kNanosPerDay < 0);
+  *nanos = n - shift * kNanosPerDay;
+  *days += shift;
+}
+
+Value FromMap(std::string_view fn, TemporalKind kind, const Value::Map& m) {
+  bool want_date = kind == TemporalKind::kLocalDateTime || kind == TemporalKind::kDateTime;
+  bool want_offset = kind == TemporalKind::kTime || kind == TemporalKind::kDateTime;
+  // Base values: {time: t}, {date: d}, {datetime: dt} with field overrides.
+  TemporalParts time_base, date_base;
+  bool has_time_base = false, has_date_base = false;
+  Value::Map date_fields;
+  bool has_epoch = false;
+  for (const auto& [k, v] : m) {
+    if (IsTimeKey(k) || k == "timezone") continue;
+    if (k == "time" || k == "datetime" || (k == "date" && want_date)) {
+      if (v.is_null()) continue;
+      TemporalParts parts;
+      if (!SplitTemporal(v, &parts)) ThrowArgType(fn, 0, "a temporal value in field '" + k + "'", v);
+      if (k != "date" && parts.has_time) {
+        time_base = parts;
+        has_time_base = true;
+      }
+      if (k != "time" && parts.has_date) {
+        date_base = parts;
+        has_date_base = true;
+        date_fields["date"] = Value(Date{static_cast<int32_t>(parts.days)});
+      }
+      continue;
+    }
+    if (want_date && (k == "epochSeconds" || k == "epochMillis")) {
+      has_epoch = true;
+      continue;
+    }
+    if (!want_date) ThrowBad(fn, "unknown field '" + k + "'");
+    date_fields[k] = v;
+  }
+  int32_t offset = 0;
+  bool has_tz = false;
+  if (auto it = m.find(std::string_view("timezone")); it != m.end() && !it->second.is_null()) {
+    if (!want_offset) ThrowBad(fn, "a " + std::string(fn) + " has no time zone; use " +
+                                      (want_date ? "datetime" : "time") + "()");
+    offset = OffsetFromValue(fn, it->second);
+    has_tz = true;
+  }
+  int64_t days = 0;
+  int64_t nanos_base = has_time_base ? time_base.nanos : 0;
+  if (has_epoch) {
+    bool has_s = false, has_ms = false;
+    int64_t secs = MapInt(m, "epochSeconds", 0, &has_s, fn);
+    int64_t millis = MapInt(m, "epochMillis", 0, &has_ms, fn);
+    int64_t ns = MapInt(m, "nanosecond", 0, nullptr, fn);
+    __int128 total = (static_cast<__int128>(secs) * 1000 + millis) * 1000000 + ns;
+    __int128 d = total / kNanosPerDay, r = total % kNanosPerDay;
+    if (r < 0) {
+      r += kNanosPerDay;
+      d -= 1;
+    }
+    if (d < INT32_MIN || d > INT32_MAX) ThrowBad(fn, "epoch value out of range");
+    days = static_cast<int64_t>(d);
+    int64_t nanos = static_cast<int64_t>(r);
+    if (has_tz) ShiftOffset(&days, &nanos, 0, offset);
+    return Assemble(kind, days, nanos, offset);
+  }
+  // A base with an offset moved to a given timezone keeps its instant.
+  if (has_tz && has_time_base && time_base.has_offset) {
+    int64_t d = has_date_base ? date_base.days : 0;
+    int64_t n = time_base.nanos;
+    ShiftOffset(&d, &n, time_base.offset_seconds, offset);
+    nanos_base = n;
+    if (has_date_base && date_base.has_offset) date_fields["date"] = Value(Date{static_cast<int32_t>(d)});
+  } else if (!has_tz && has_time_base && time_base.has_offset) {
+    offset = time_base.offset_seconds;
+  }
+  if (want_date) days = DateFromMap(date_fields).days;
+  int64_t nanos = TimeFromFields(fn, m, nanos_base, has_time_base);
+  return Assemble(kind, days, nanos, offset);
+}
+
+Value FromString(std::string_view fn, TemporalKind kind, std::string_view s) {
+  bool want_date = kind == TemporalKind::kLocalDateTime || kind == TemporalKind::kDateTime;
+  int64_t days = 0;
+  std::string_view time_text = s;
+  if (want_date) {
+    size_t t = s.find_first_of("Tt");
+    days = ParseDateString(s.substr(0, t)).days;
+    time_text = t == std::string_view::npos ? std::string_view() : s.substr(t + 1);
+  }
+  bool has_offset = false;
+  int32_t offset = 0;
+  int64_t nanos = time_text.empty() && want_date ? 0 : ParseTimeString(fn, time_text, &has_offset, &offset);
+  return Assemble(kind, days, nanos, offset);
+}
+
+Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n) {
+  if (n == 0) {
+    int64_t days, nanos;
+    Now(&days, &nanos);
+    return Assemble(kind, days, nanos, 0);
+  }
+  const Value& v = a[0];
+  if (v.is_null()) return Value();
+  if (v.is_string()) return FromString(fn, kind, v.as_string());
+  if (v.is_map()) return FromMap(fn, kind, v.as_map());
+  TemporalParts p;
+  if (SplitTemporal(v, &p)) {
+    bool want_date = kind == TemporalKind::kLocalDateTime || kind == TemporalKind::kDateTime;
+    if (want_date && !p.has_date) ThrowBad(fn, std::string("cannot make a ") + std::string(fn) + " from a " +
+                                                   Value::TypeName(v.type()) + ": it has no date");
+    return Assemble(kind, p.days, p.nanos, p.offset_seconds);
+  }
+  ThrowArgType(fn, 0, "a String, a Map or a temporal value", v);
+}
+
+Value FnLocalTime(const Value* a, size_t n, FunctionContext&) {
+  return Construct("localtime", TemporalKind::kLocalTime, a, n);
+}
+Value FnTime(const Value* a, size_t n, FunctionContext&) { return Construct("time", TemporalKind::kTime, a, n); }
+Value FnLocalDateTime(const Value* a, size_t n, FunctionContext&) {
+  return Construct("localdatetime", TemporalKind::kLocalDateTime, a, n);
+}
+Value FnDateTime(const Value* a, size_t n, FunctionContext&) {
+  return Construct("datetime", TemporalKind::kDateTime, a, n);
+}
+
+// ---- durations -----------------------------------------------------------
+
+double DurationField(const Value::Map& m, const char* key) {
+  auto it = m.find(std::string_view(key));
+  if (it == m.end() || it->second.is_null()) return 0;
+  if (!it->second.is_number())
+    ThrowArgType("duration", 0, std::string("a number in field '") + key + "'", it->second);
+  return it->second.as_number();
+}
+
+Duration DurationFromMap(const Value::Map& m) {
+  static const char* kKnown[] = {"years", "quarters", "months", "weeks", "days", "hours", "minutes",
+                                 "seconds", "milliseconds", "microseconds", "nanoseconds"};
+  bool all_int = true;
+  for (const auto& [k, v] : m) {
+    bool known = false;
+    for (const char* name : kKnown) known = known || k == name;
+    if (!known) ThrowBad("duration", "unknown field '" + k + "'");
+    all_int = all_int && (v.is_int() || v.is_null());
+  }
+  if (all_int) {
+    auto i = [&](const char* k) {
+      auto it = m.find(std::string_view(k));
+      return it == m.end() || it->second.is_null() ? __int128{0} : __int128{it->second.as_int()};
+    };
+    __int128 months = i("years") * 12 + i("quarters") * 3 + i("months");
+    __int128 days = i("weeks") * 7 + i("days");
+    __int128 secs = i("hours") * 3600 + i("minutes") * 60 + i("seconds");
+    __int128 nanos = i("milliseconds") * 1000000 + i("microseconds") * 1000 + i("nanoseconds");
+    secs += nanos / kNanosPerSecond;
+    nanos %= kNanosPerSecond;
+    auto fits = [](__int128 v) { return v >= INT64_MIN && v <= INT64_MAX; };
+    if (!fits(months) || !fits(days) || !fits(secs)) ThrowBad("duration", "value out of range");
+    return MakeDuration(static_cast<int64_t>(months), static_cast<int64_t>(days), static_cast<int64_t>(secs),
+                        static_cast<int64_t>(nanos));
+  }
+  double months = DurationField(m, "years") * 12 + DurationField(m, "quarters") * 3 + DurationField(m, "months");
+  double days = DurationField(m, "weeks") * 7 + DurationField(m, "days");
+  double secs = DurationField(m, "hours") * 3600 + DurationField(m, "minutes") * 60 + DurationField(m, "seconds");
+  double nanos = DurationField(m, "milliseconds") * 1e6 + DurationField(m, "microseconds") * 1e3 +
+                 DurationField(m, "nanoseconds");
+  return MakeDuration(months, days, secs, nanos);
+}
+
+// ISO 8601 "PnYnMnWnDTnHnMn.nS" (each number may carry a sign and a
+// fraction) or the alternative form "P<datetime>" ("P2012-02-02T14:37:21.545").
+Duration ParseDurationString(std::string_view text) {
+  auto fail = [&]() -> Duration { ThrowBad("duration", "cannot parse '" + std::string(text) + "' as a duration"); };
+  std::string_view s = text;
+  bool negate = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negate = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.size() < 2 || (s[0] != 'P' && s[0] != 'p')) return fail();
+  s.remove_prefix(1);
+  if (!s.empty() && s[0] >= '0' && s[0] <= '9' && s.find_first_of("YMWDHSymwdhs") == std::string_view::npos) {
+    // Alternative format: a date and time as amounts.
+    size_t t = s.find('T');
+    std::string_view date_part = s.substr(0, t);
+    int64_t y = 0, mo = 0, d = 0;
+    size_t pos = 0;
+    if (!Digits(date_part, &pos, 4, &y) || pos >= date_part.size() || date_part[pos++] != '-' ||
+        !Digits(date_part, &pos, 2, &mo) || pos >= date_part.size() || date_part[pos++] != '-' ||
+        !Digits(date_part, &pos, 2, &d) || pos != date_part.size())
+      return fail();
+    int64_t nanos = 0;
+    if (t != std::string_view::npos) {
+      bool has_offset = false;
+      int32_t off = 0;
+      nanos = ParseTimeString("duration", s.substr(t + 1), &has_offset, &off);
+      if (has_offset) return fail();
+    }
+    Duration out = MakeDuration(y * 12 + mo, d, nanos / kNanosPerSecond, nanos % kNanosPerSecond);
+    return negate ? NegateDuration(out) : out;
+  }
+  double months = 0, days = 0, secs = 0;
+  bool in_time = false, any = false;
+  while (!s.empty()) {
+    if (s[0] == 'T' || s[0] == 't') {
+      if (in_time) return fail();
+      in_time = true;
+      s.remove_prefix(1);
+      continue;
+    }
+    size_t pos = 0;
+    if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) ++pos;
+    size_t digits_start = pos;
+    while (pos < s.size() && ((s[pos] >= '0' && s[pos] <= '9') || s[pos] == '.' || s[pos] == ',')) ++pos;
+    if (pos == digits_start || pos >= s.size()) return fail();
+    std::string number(s.substr(0, pos));
+    for (char& c : number)
+      if (c == ',') c = '.';
+    char* end = nullptr;
+    double v = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size()) return fail();
+    char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(s[pos])));
+    s.remove_prefix(pos + 1);
+    any = true;
+    if (!in_time) {
+      if (unit == 'Y') months += v * 12;
+      else if (unit == 'M') months += v;
+      else if (unit == 'W') days += v * 7;
+      else if (unit == 'D') days += v;
+      else return fail();
+    } else {
+      if (unit == 'H') secs += v * 3600;
+      else if (unit == 'M') secs += v * 60;
+      else if (unit == 'S') secs += v;
+      else return fail();
+    }
+  }
+  if (!any) return fail();
+  // Whole seconds and the fraction separately so nanoseconds stay exact.
+  double whole = std::trunc(secs);
+  Duration out = MakeDuration(months, days, whole, std::round((secs - whole) * 1e9));
+  return negate ? NegateDuration(out) : out;
+}
+
+Value FnDuration(const Value* a, size_t, FunctionContext&) {
+  const Value& v = a[0];
+  if (v.is_null()) return Value();
+  if (v.is_duration()) return v;
+  if (v.is_string()) return Value(ParseDurationString(v.as_string()));
+  if (v.is_map()) return Value(DurationFromMap(v.as_map()));
+  ThrowArgType("duration", 0, "a String or a Map", v);
 }
 
 Value FnTimestamp(const Value*, size_t, FunctionContext&) {
@@ -199,6 +597,11 @@ Value FnTimestamp(const Value*, size_t, FunctionContext&) {
 constexpr ScalarFunctionDef kDefs[] = {
     {"date", 0, 1, FnDate, false},  // date() is today
     {"timestamp", 0, 0, FnTimestamp, false},
+    {"localtime", 0, 1, FnLocalTime, false},  // no argument: now
+    {"time", 0, 1, FnTime, false},
+    {"localdatetime", 0, 1, FnLocalDateTime, false},
+    {"datetime", 0, 1, FnDateTime, false},
+    {"duration", 1, 1, FnDuration, true},
 };
 
 }  // namespace
