@@ -161,9 +161,11 @@ Date DateFromMap(const Value::Map& m) {
   int64_t base_y = 0, base_m = 1, base_d = 1;
   bool has_base = false;
   if (auto it = m.find(std::string_view("date")); it != m.end() && !it->second.is_null()) {
-    if (!it->second.is_date()) ThrowArgType("date", 0, "a Date in field 'date'", it->second);
+    TemporalParts parts;
+    if (!SplitTemporal(it->second, &parts) || !parts.has_date)
+      ThrowArgType("date", 0, "a value with a date in field 'date'", it->second);
     unsigned mm, dd;
-    CivilFromDate(it->second.as_date(), &base_y, &mm, &dd);
+    CivilFromDate(Date{static_cast<int32_t>(parts.days)}, &base_y, &mm, &dd);
     base_m = mm;
     base_d = dd;
     has_base = true;
@@ -174,7 +176,16 @@ Date DateFromMap(const Value::Map& m) {
   int64_t week = MapInt(m, "week", 1, &has_week);
   int64_t ordinal = MapInt(m, "ordinalDay", 1, &has_ordinal);
   int64_t quarter = MapInt(m, "quarter", 1, &has_quarter);
-  if (has_week) return FromWeek(year, week, MapInt(m, "dayOfWeek", 1));
+  if (has_week) {
+    // Over a base date, the week-year and weekday default to the base's.
+    int64_t week_year = year, dow = 1;
+    if (has_base) {
+      Value base(FromCivilOrThrow(base_y, base_m, base_d));
+      if (!has_year) week_year = TemporalProperty(base, "weekYear").as_int();
+      dow = TemporalProperty(base, "dayOfWeek").as_int();
+    }
+    return FromWeek(week_year, week, MapInt(m, "dayOfWeek", dow));
+  }
   if (has_ordinal) return FromOrdinal(year, ordinal);
   if (has_quarter) return FromQuarter(year, quarter, MapInt(m, "dayOfQuarter", 1));
   bool has_month = false;
@@ -588,6 +599,130 @@ Value FnDuration(const Value* a, size_t, FunctionContext&) {
   ThrowArgType("duration", 0, "a String or a Map", v);
 }
 
+// ---- truncate ------------------------------------------------------------
+
+// The units, coarsest first; date units end at kDay.
+enum class TruncUnit { kMillennium, kCentury, kDecade, kYear, kWeekYear, kQuarter, kMonth, kWeek, kDay,
+                       kHour, kMinute, kSecond, kMillisecond, kMicrosecond };
+
+TruncUnit ParseTruncUnit(std::string_view fn, const Value& v) {
+  if (!v.is_string()) ThrowArgType(fn, 0, "a String unit", v);
+  static const std::pair<const char*, TruncUnit> kUnits[] = {
+      {"millennium", TruncUnit::kMillennium}, {"century", TruncUnit::kCentury},
+      {"decade", TruncUnit::kDecade},         {"year", TruncUnit::kYear},
+      {"weekYear", TruncUnit::kWeekYear},     {"quarter", TruncUnit::kQuarter},
+      {"month", TruncUnit::kMonth},           {"week", TruncUnit::kWeek},
+      {"day", TruncUnit::kDay},               {"hour", TruncUnit::kHour},
+      {"minute", TruncUnit::kMinute},         {"second", TruncUnit::kSecond},
+      {"millisecond", TruncUnit::kMillisecond}, {"microsecond", TruncUnit::kMicrosecond}};
+  for (const auto& [name, unit] : kUnits)
+    if (v.as_string() == name) return unit;
+  ThrowBad(fn, "unknown truncation unit '" + v.as_string() + "'");
+}
+
+int64_t FloorTo(int64_t v, int64_t step) { return v / step * step - (v % step < 0 ? step : 0); }
+
+// truncate(unit, temporal [, overrides]): the temporal cut down to the unit,
+// as the target kind, then the map's fields set (day, dayOfWeek, hour ..
+// nanosecond below the truncated part, timezone keeping the local fields).
+Value Truncate(std::string_view fn, TemporalKind kind, bool date_only, const Value* a, size_t n) {
+  if (a[1].is_null()) return Value();
+  TruncUnit unit = ParseTruncUnit(fn, a[0]);
+  TemporalParts p;
+  if (!SplitTemporal(a[1], &p)) ThrowArgType(fn, 1, "a temporal value", a[1]);
+  bool want_date = date_only || kind == TemporalKind::kLocalDateTime || kind == TemporalKind::kDateTime;
+  bool want_time = !date_only;
+  if (want_date && !p.has_date) ThrowBad(fn, std::string("cannot truncate a ") + Value::TypeName(a[1].type()) +
+                                                 " to a value with a date");
+  if (!want_date && unit < TruncUnit::kDay) ThrowBad(fn, "cannot truncate a time to unit '" + a[0].as_string() + "'");
+  if (date_only && unit > TruncUnit::kDay) ThrowBad(fn, "cannot truncate a date to unit '" + a[0].as_string() + "'");
+  if (want_time && !p.has_time) p.nanos = 0;
+  int64_t days = p.days;
+  if (want_date && unit < TruncUnit::kDay) {
+    int64_t y;
+    unsigned m, d;
+    CivilFromDate(Date{static_cast<int32_t>(days)}, &y, &m, &d);
+    switch (unit) {
+      case TruncUnit::kMillennium: days = FromCivilOrThrow(FloorTo(y, 1000), 1, 1).days; break;
+      case TruncUnit::kCentury: days = FromCivilOrThrow(FloorTo(y, 100), 1, 1).days; break;
+      case TruncUnit::kDecade: days = FromCivilOrThrow(FloorTo(y, 10), 1, 1).days; break;
+      case TruncUnit::kYear: days = FromCivilOrThrow(y, 1, 1).days; break;
+      case TruncUnit::kWeekYear:
+        days = FromWeek(TemporalProperty(Value(Date{static_cast<int32_t>(days)}), "weekYear").as_int(), 1, 1).days;
+        break;
+      case TruncUnit::kQuarter: days = FromCivilOrThrow(y, (m - 1) / 3 * 3 + 1, 1).days; break;
+      case TruncUnit::kMonth: days = FromCivilOrThrow(y, m, 1).days; break;
+      case TruncUnit::kWeek: days -= IsoWeekday(days) - 1; break;
+      default: break;
+    }
+  }
+  int64_t nanos = p.nanos;
+  switch (unit) {
+    case TruncUnit::kHour: nanos = FloorTo(nanos, 3600 * kNanosPerSecond); break;
+    case TruncUnit::kMinute: nanos = FloorTo(nanos, 60 * kNanosPerSecond); break;
+    case TruncUnit::kSecond: nanos = FloorTo(nanos, kNanosPerSecond); break;
+    case TruncUnit::kMillisecond: nanos = FloorTo(nanos, 1000000); break;
+    case TruncUnit::kMicrosecond: nanos = FloorTo(nanos, 1000); break;
+    default: nanos = 0; break;
+  }
+  int32_t offset = p.has_offset ? p.offset_seconds : 0;
+  if (n == 3 && !a[2].is_null()) {
+    if (!a[2].is_map()) ThrowArgType(fn, 2, "a Map", a[2]);
+    const Value::Map& m = a[2].as_map();
+    for (const auto& [k, v] : m) {
+      if (v.is_null()) continue;
+      if (k == "timezone" && (kind == TemporalKind::kTime || kind == TemporalKind::kDateTime) && !date_only) {
+        offset = OffsetFromValue(fn, v);
+        continue;
+      }
+      if (!v.is_int()) ThrowArgType(fn, 2, "an Integer in field '" + k + "'", v);
+      int64_t x = v.as_int();
+      int64_t frac = nanos % kNanosPerSecond, whole = nanos - frac;
+      if (want_date && k == "day") {
+        int64_t y;
+        unsigned mo, d;
+        CivilFromDate(Date{static_cast<int32_t>(days)}, &y, &mo, &d);
+        days = FromCivilOrThrow(y, mo, x).days;
+      } else if (want_date && k == "dayOfWeek") {
+        if (x < 1 || x > 7) ThrowBad(fn, "invalid day of week " + std::to_string(x));
+        days += x - IsoWeekday(days);
+      } else if (want_time && k == "hour" && x >= 0 && x < 24) {
+        nanos = nanos % (3600 * kNanosPerSecond) + x * 3600 * kNanosPerSecond;
+      } else if (want_time && k == "minute" && x >= 0 && x < 60) {
+        nanos += (x - nanos / (60 * kNanosPerSecond) % 60) * 60 * kNanosPerSecond;
+      } else if (want_time && k == "second" && x >= 0 && x < 60) {
+        nanos += (x - nanos / kNanosPerSecond % 60) * kNanosPerSecond;
+      } else if (want_time && k == "millisecond" && x >= 0 && x < 1000) {
+        nanos = whole + x * 1000000 + frac % 1000000;
+      } else if (want_time && k == "microsecond" && x >= 0 && x < 1000) {
+        nanos = whole + frac / 1000000 * 1000000 + x * 1000 + frac % 1000;
+      } else if (want_time && k == "nanosecond" && x >= 0 && x < 1000) {
+        nanos = whole + frac / 1000 * 1000 + x;
+      } else {
+        ThrowBad(fn, "cannot set field '" + k + "' to " + std::to_string(x) + " after truncating");
+      }
+    }
+  }
+  if (date_only) return Value(Date{static_cast<int32_t>(days)});
+  return Assemble(kind, days, nanos, offset);
+}
+
+Value FnDateTruncate(const Value* a, size_t n, FunctionContext&) {
+  return Truncate("date.truncate", TemporalKind::kLocalDateTime, true, a, n);
+}
+Value FnLocalTimeTruncate(const Value* a, size_t n, FunctionContext&) {
+  return Truncate("localtime.truncate", TemporalKind::kLocalTime, false, a, n);
+}
+Value FnTimeTruncate(const Value* a, size_t n, FunctionContext&) {
+  return Truncate("time.truncate", TemporalKind::kTime, false, a, n);
+}
+Value FnLocalDateTimeTruncate(const Value* a, size_t n, FunctionContext&) {
+  return Truncate("localdatetime.truncate", TemporalKind::kLocalDateTime, false, a, n);
+}
+Value FnDateTimeTruncate(const Value* a, size_t n, FunctionContext&) {
+  return Truncate("datetime.truncate", TemporalKind::kDateTime, false, a, n);
+}
+
 Value FnTimestamp(const Value*, size_t, FunctionContext&) {
   auto now = std::chrono::system_clock::now();
   return Value(static_cast<int64_t>(
@@ -602,6 +737,11 @@ constexpr ScalarFunctionDef kDefs[] = {
     {"localdatetime", 0, 1, FnLocalDateTime, false},
     {"datetime", 0, 1, FnDateTime, false},
     {"duration", 1, 1, FnDuration, true},
+    {"date.truncate", 2, 3, FnDateTruncate, true},
+    {"localtime.truncate", 2, 3, FnLocalTimeTruncate, true},
+    {"time.truncate", 2, 3, FnTimeTruncate, true},
+    {"localdatetime.truncate", 2, 3, FnLocalDateTimeTruncate, true},
+    {"datetime.truncate", 2, 3, FnDateTimeTruncate, true},
 };
 
 }  // namespace
