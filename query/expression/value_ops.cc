@@ -845,20 +845,19 @@ Value TemporalProperty(const Value& v, std::string_view key) {
     if (key == "weeks") return Value(d.days / 7);
     if (key == "days") return Value(d.days);
     if (key == "daysOfWeek") return Value(d.days % 7);
-    // Seconds + nanos as a signed total, truncated toward zero per unit.
-    __int128 total = static_cast<__int128>(d.seconds) * kNanosPerSecond + d.nanos;
-    auto in = [&](int64_t unit) { return Value(static_cast<int64_t>(total / unit)); };
-    if (key == "hours") return in(3600 * kNanosPerSecond);
-    if (key == "minutes") return in(60 * kNanosPerSecond);
-    if (key == "seconds") return in(kNanosPerSecond);
-    if (key == "milliseconds") return in(1000000);
-    if (key == "microseconds") return in(1000);
-    if (key == "nanoseconds") return Value(static_cast<int64_t>(total));
-    if (key == "minutesOfHour") return Value(static_cast<int64_t>(total / (60 * kNanosPerSecond) % 60));
-    if (key == "secondsOfMinute") return Value(static_cast<int64_t>(total / kNanosPerSecond % 60));
-    if (key == "millisecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond / 1000000));
-    if (key == "microsecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond / 1000));
-    if (key == "nanosecondsOfSecond") return Value(static_cast<int64_t>(total % kNanosPerSecond));
+    // As Neo4j: the seconds field (floor) in bigger units, nanos [0, 1e9) on top.
+    int64_t secs = d.seconds, nanos = d.nanos;
+    if (key == "hours") return Value(secs / 3600);
+    if (key == "minutes") return Value(secs / 60);
+    if (key == "seconds") return Value(secs);
+    if (key == "milliseconds") return Value(secs * 1000 + nanos / 1000000);
+    if (key == "microseconds") return Value(secs * 1000000 + nanos / 1000);
+    if (key == "nanoseconds") return Value(secs * kNanosPerSecond + nanos);
+    if (key == "minutesOfHour") return Value(secs / 60 % 60);
+    if (key == "secondsOfMinute") return Value(secs % 60);
+    if (key == "millisecondsOfSecond") return Value(nanos / 1000000);
+    if (key == "microsecondsOfSecond") return Value(nanos / 1000);
+    if (key == "nanosecondsOfSecond") return Value(nanos);
     return Value();
   }
   TemporalParts p;

@@ -723,6 +723,84 @@ Value FnDateTimeTruncate(const Value* a, size_t n, FunctionContext&) {
   return Truncate("datetime.truncate", TemporalKind::kDateTime, false, a, n);
 }
 
+// ---- duration.between and friends ------------------------------------------
+
+enum class BetweenUnit { kAll, kMonths, kDays, kSeconds };
+
+// Neo4j's duration.between(a, b): when both values have a date, whole months
+// (the day of month and time of day decide whether the last one is complete),
+// then whole days, then the rest in seconds; when either lacks a date, the
+// difference of the times of day (a date counts as midnight). Offsets count
+// only when both values have one: b is then seen at a's offset.
+Value Between(std::string_view fn, BetweenUnit unit, const Value* a) {
+  if (a[0].is_null() || a[1].is_null()) return Value();
+  TemporalParts x, y;
+  if (!SplitTemporal(a[0], &x)) ThrowArgType(fn, 0, "a temporal value", a[0]);
+  if (!SplitTemporal(a[1], &y)) ThrowArgType(fn, 1, "a temporal value", a[1]);
+  if (x.has_offset && y.has_offset && x.offset_seconds != y.offset_seconds)
+    ShiftOffset(&y.days, &y.nanos, y.offset_seconds, x.offset_seconds);
+  if (!x.has_date || !y.has_date) {
+    if (unit == BetweenUnit::kMonths || unit == BetweenUnit::kDays) return Value(Duration{});
+    return Value(MakeDuration(0, 0, 0, y.nanos - x.nanos));
+  }
+  // Both have dates: compare as local date-times.
+  int64_t end_days = y.days;
+  if (end_days > x.days && y.nanos < x.nanos) --end_days;
+  else if (end_days < x.days && y.nanos > x.nanos) ++end_days;
+  int64_t months = 0;
+  if (unit == BetweenUnit::kAll || unit == BetweenUnit::kMonths) {
+    int64_t y1, y2;
+    unsigned m1, d1, m2, d2;
+    CivilFromDate(Date{static_cast<int32_t>(x.days)}, &y1, &m1, &d1);
+    CivilFromDate(Date{static_cast<int32_t>(end_days)}, &y2, &m2, &d2);
+    int64_t packed1 = (y1 * 12 + m1 - 1) * 32 + d1, packed2 = (y2 * 12 + m2 - 1) * 32 + d2;
+    months = (packed2 - packed1) / 32;
+    if (unit == BetweenUnit::kMonths) return Value(Duration{months, 0, 0, 0});
+  }
+  __int128 end_total = static_cast<__int128>(y.days) * kNanosPerDay + y.nanos;
+  if (unit == BetweenUnit::kSeconds) {
+    __int128 diff = end_total - (static_cast<__int128>(x.days) * kNanosPerDay + x.nanos);
+    __int128 secs = diff / kNanosPerSecond;
+    return Value(MakeDuration(0, 0, static_cast<int64_t>(secs), static_cast<int64_t>(diff % kNanosPerSecond)));
+  }
+  int64_t start_days = x.days;
+  if (months != 0) {
+    Value moved = AddDurationTo(Value(Date{static_cast<int32_t>(x.days)}), Duration{months, 0, 0, 0});
+    start_days = moved.as_date().days;
+  }
+  int64_t days = end_days - start_days;
+  if (unit == BetweenUnit::kDays) return Value(Duration{0, end_days - x.days, 0, 0});
+  __int128 rest = end_total - (static_cast<__int128>(start_days + days) * kNanosPerDay + x.nanos);
+  return Value(MakeDuration(months, days, static_cast<int64_t>(rest / kNanosPerSecond),
+                            static_cast<int64_t>(rest % kNanosPerSecond)));
+}
+
+Value FnDurationBetween(const Value* a, size_t, FunctionContext&) {
+  return Between("duration.between", BetweenUnit::kAll, a);
+}
+Value FnDurationInMonths(const Value* a, size_t, FunctionContext&) {
+  return Between("duration.inMonths", BetweenUnit::kMonths, a);
+}
+Value FnDurationInDays(const Value* a, size_t, FunctionContext&) {
+  return Between("duration.inDays", BetweenUnit::kDays, a);
+}
+Value FnDurationInSeconds(const Value* a, size_t, FunctionContext&) {
+  return Between("duration.inSeconds", BetweenUnit::kSeconds, a);
+}
+
+// datetime.fromepoch(seconds, nanos), datetime.fromepochmillis(millis): UTC.
+Value FnFromEpoch(const Value* a, size_t, FunctionContext&) {
+  if (a[0].is_null() || a[1].is_null()) return Value();
+  Value::Map m{{"epochSeconds", Value(IntArg("datetime.fromepoch", a, 0))},
+               {"nanosecond", Value(IntArg("datetime.fromepoch", a, 1))}};
+  return FromMap("datetime.fromepoch", TemporalKind::kDateTime, m);
+}
+Value FnFromEpochMillis(const Value* a, size_t, FunctionContext&) {
+  if (a[0].is_null()) return Value();
+  Value::Map m{{"epochMillis", Value(IntArg("datetime.fromepochmillis", a, 0))}};
+  return FromMap("datetime.fromepochmillis", TemporalKind::kDateTime, m);
+}
+
 Value FnTimestamp(const Value*, size_t, FunctionContext&) {
   auto now = std::chrono::system_clock::now();
   return Value(static_cast<int64_t>(
@@ -742,6 +820,12 @@ constexpr ScalarFunctionDef kDefs[] = {
     {"time.truncate", 2, 3, FnTimeTruncate, true},
     {"localdatetime.truncate", 2, 3, FnLocalDateTimeTruncate, true},
     {"datetime.truncate", 2, 3, FnDateTimeTruncate, true},
+    {"duration.between", 2, 2, FnDurationBetween, true},
+    {"duration.inMonths", 2, 2, FnDurationInMonths, true},
+    {"duration.inDays", 2, 2, FnDurationInDays, true},
+    {"duration.inSeconds", 2, 2, FnDurationInSeconds, true},
+    {"datetime.fromepoch", 2, 2, FnFromEpoch, true},
+    {"datetime.fromepochmillis", 1, 1, FnFromEpochMillis, true},
 };
 
 }  // namespace

@@ -236,6 +236,27 @@ TEST(TemporalTruncate, Units) {
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("date.truncate", {"fortnight", dt}));
 }
 
+TEST(TemporalBetween, MonthsDaysSeconds) {
+  EXPECT_EQ(C("duration.between", {Call("date", {"1984-10-11"}), Call("date", {"2015-06-24"})}), "P30Y8M13D");
+  EXPECT_EQ(C("duration.between", {Call("date", {"1984-10-11"}), Call("localdatetime", {"2016-07-21T21:45:22.142"})}),
+            "P31Y9M10DT21H45M22.142S");
+  EXPECT_EQ(C("duration.between", {Call("localtime", {"14:30"}), Call("date", {"2015-06-24"})}), "PT-14H-30M");
+  EXPECT_EQ(C("duration.between", {Call("time", {"14:30"}), Call("datetime", {"2015-07-21T21:40:32.142+0100"})}),
+            "PT6H10M32.142S");
+  Value back = Call("duration.between", {Call("localdatetime", {"2018-01-02T10:00:00.1"}),
+                                         Call("localdatetime", {"2018-01-01T10:00:00.2"})});
+  EXPECT_EQ(Iso(back), "PT-23H-59M-59.9S");
+  EXPECT_EQ(TemporalProperty(back, "seconds").as_int(), -86400);
+  EXPECT_EQ(TemporalProperty(back, "nanosecondsOfSecond").as_int(), 100000000);
+  EXPECT_EQ(C("duration.inMonths", {Call("date", {"2018-03-11"}), Call("date", {"2016-06-24"})}), "P-1Y-8M");
+  EXPECT_EQ(C("duration.inMonths", {Call("date", {"1984-10-11"}), Call("localtime", {"16:30"})}), "PT0S");
+  EXPECT_EQ(C("duration.inDays", {Call("date", {"1984-10-11"}), Call("date", {"1984-10-21"})}), "P10D");
+  EXPECT_EQ(C("duration.inSeconds", {Call("localtime", {"12:34:54.7"}), Call("localtime", {"12:34:54.3"})}),
+            "PT-0.4S");
+  EXPECT_TRUE(Call("duration.between", {Value(), Call("date", {"2015-06-24"})}).is_null());
+  EXPECT_ERROR(ErrorCode::kTypeError, Call("duration.between", {Value(1), Call("date", {"2015-06-24"})}));
+}
+
 TEST(TemporalStorage, TaggedEncodingRoundTrips) {
   std::vector<Value> values = {Call("localtime", {"12:31:14.645876123"}),
                                Call("time", {"10:35-08:00"}),
