@@ -252,7 +252,9 @@ int64_t ParseTimeString(std::string_view fn, std::string_view s, bool* has_offse
   size_t pos = 0;
   int64_t h = 0, m = 0, sec = 0, frac = 0;
   if (!Digits(s, &pos, 2, &h)) return fail();
-  auto more = [&]() { return pos < s.size() && s[pos] != '+' && s[pos] != '-' && s[pos] != 'Z' && s[pos] != 'z'; };
+  auto more = [&]() {
+    return pos < s.size() && s[pos] != '+' && s[pos] != '-' && s[pos] != 'Z' && s[pos] != 'z' && s[pos] != '[';
+  };
   bool extended = pos < s.size() && s[pos] == ':';
   if (more()) {
     if (extended) ++pos;

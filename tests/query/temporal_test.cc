@@ -98,6 +98,8 @@ TEST(TemporalConstruct, FromIsoStrings) {
   EXPECT_EQ(C("datetime", {"2015-07-21T21:40:32.142Z"}), "2015-07-21T21:40:32.142Z");
   EXPECT_EQ(C("datetime", {"2015-W30-2T214032.142+0100"}), "2015-07-21T21:40:32.142+01:00");
   EXPECT_EQ(C("datetime", {"2015-07-21"}), "2015-07-21T00:00Z");
+  EXPECT_EQ(C("datetime", {"2015-07-21T21:40Z[UTC]"}), "2015-07-21T21:40Z");
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {"2015-07-21T21:40[Europe/Berlin]"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localtime", {"25:00"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("time", {"12:00+1"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localdatetime", {"2015-13-01T00:00"}));
