@@ -224,6 +224,11 @@ Status EncodeValue(const Value& v, std::string* out) {
       PutVarint(out, ZigZag(v.as_date_time().seconds));
       PutVarint(out, static_cast<uint64_t>(v.as_date_time().nanos));
       PutVarint(out, ZigZag(v.as_date_time().offset_seconds));
+      {
+        const std::string& zone = ZoneName(v.as_date_time().zone);
+        PutVarint(out, zone.size());
+        out->append(zone);
+      }
       return Status::OK();
     case Value::Type::kDuration:
       PutVarint(out, ZigZag(v.as_duration().months));
@@ -333,8 +338,12 @@ bool DecodeValueDepth(std::string_view* in, Value* out, int depth) {
           !GetVarint(in, &off))
         return false;
       int64_t o = UnZigZag(off);
-      if (o < -18 * 3600 || o > 18 * 3600) return false;
-      *out = Value(DateTime{UnZigZag(u), static_cast<int32_t>(nanos), static_cast<int32_t>(o)});
+      uint64_t zlen = 0;
+      std::string_view zone;
+      if (o < -18 * 3600 || o > 18 * 3600 || !GetVarint(in, &zlen) || zlen > 255 || !GetBytes(in, zlen, &zone))
+        return false;
+      *out = Value(DateTime{UnZigZag(u), static_cast<int32_t>(nanos), static_cast<int32_t>(o),
+                            zone.empty() ? 0 : InternZoneName(zone)});
       return true;
     }
     case Value::Type::kDuration: {

@@ -44,7 +44,7 @@
 //       zigzag varint offset seconds
 //   localdatetime (13): zigzag varint local epoch seconds, varint nanos
 //   datetime (14): zigzag varint UTC epoch seconds, varint nanos, zigzag
-//       varint offset seconds
+//       varint offset seconds, varint length + zone name ("" = fixed offset)
 //   duration (15): zigzag varints months, days, seconds; varint nanos
 //   (these five kinds have no ordval: they cannot be indexed)
 //

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <mutex>
 
 namespace trendgraph {
 
@@ -277,7 +279,46 @@ std::string FormatLocalDateTime(LocalDateTime t) {
 std::string FormatDateTime(DateTime t) {
   std::string out;
   AppendDateTime(&out, t.seconds + t.offset_seconds, t.nanos);
-  return out + FormatOffset(t.offset_seconds);
+  out += FormatOffset(t.offset_seconds);
+  if (t.zone != 0) {
+    out.push_back('[');
+    out += ZoneName(t.zone);
+    out.push_back(']');
+  }
+  return out;
+}
+
+namespace {
+
+struct ZoneRegistry {
+  std::mutex mu;
+  std::deque<std::string> names;  // id - 1; a deque keeps references stable
+  std::map<std::string, int32_t, std::less<>> ids;
+};
+
+ZoneRegistry& Zones() {
+  static ZoneRegistry* registry = new ZoneRegistry();  // never destroyed: used during exit
+  return *registry;
+}
+
+}  // namespace
+
+int32_t InternZoneName(std::string_view name) {
+  ZoneRegistry& z = Zones();
+  std::lock_guard<std::mutex> lock(z.mu);
+  if (auto it = z.ids.find(name); it != z.ids.end()) return it->second;
+  z.names.emplace_back(name);
+  int32_t id = static_cast<int32_t>(z.names.size());
+  z.ids.emplace(std::string(name), id);
+  return id;
+}
+
+const std::string& ZoneName(int32_t zone) {
+  static const std::string kEmpty;
+  ZoneRegistry& z = Zones();
+  std::lock_guard<std::mutex> lock(z.mu);
+  if (zone <= 0 || static_cast<size_t>(zone) > z.names.size()) return kEmpty;
+  return z.names[static_cast<size_t>(zone - 1)];
 }
 
 std::string FormatDuration(Duration d) {

@@ -54,13 +54,20 @@ struct LocalDateTime {
 
 // An instant with a UTC offset: `seconds` since the epoch in UTC, the
 // nanoseconds within that second and the offset the value is shown in.
-// Named zones are not supported: a value keeps a fixed offset.
+// `zone` is 0 for a fixed offset, else a named zone's id (ZoneName); the
+// offset is then the zone's offset at that instant.
 struct DateTime {
   int64_t seconds = 0;
   int32_t nanos = 0;
   int32_t offset_seconds = 0;
+  int32_t zone = 0;
   friend bool operator==(const DateTime&, const DateTime&) = default;
 };
+
+// Named time zones ("Europe/Stockholm") as small ids, valid in this process
+// only (stored values carry the name). Thread-safe; names are never freed.
+int32_t InternZoneName(std::string_view name);  // > 0
+const std::string& ZoneName(int32_t zone);       // "" for 0 or an unknown id
 
 // A duration as Neo4j keeps it: months, days and seconds are independent
 // (a month has no fixed number of days, a day no fixed number of seconds
@@ -228,7 +235,8 @@ inline constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
 //   localtime "12:31:14.645876123", "10:35"
 //   time "12:31:14.645876123+01:00", "10:35Z"
 //   localdatetime "1984-10-11T12:30:14.000000012"
-//   datetime "1984-10-11T12:31:14.645876123+00:17"
+//   datetime "1984-10-11T12:31:14.645876123+00:17",
+//     "2000-01-01T00:00+01:00[Europe/Stockholm]" (named zone)
 //   duration "P1Y2M3DT4H5M6.5S", "PT0S" (each component keeps its own sign)
 std::string FormatLocalTime(LocalTime t);
 std::string FormatTime(Time t);

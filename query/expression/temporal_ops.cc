@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "query/expression/time_zones.h"
 #include "query/expression/value_ops.h"
 
 namespace trendgraph::query {
@@ -98,6 +99,14 @@ DateTime MakeDateTime(int64_t days, int64_t nanos_of_day, int32_t offset_seconds
                   offset_seconds};
 }
 
+DateTime MakeZonedDateTime(int64_t days, int64_t nanos_of_day, int32_t zone) {
+  int64_t local = Checked(static_cast<__int128>(days) * kSecondsPerDay + nanos_of_day / kNanosPerSecond);
+  DateTime out = MakeDateTime(days, nanos_of_day, ZoneOffsetForLocal(zone, local));
+  out.offset_seconds = ZoneOffsetAt(zone, out.seconds);
+  out.zone = zone;
+  return out;
+}
+
 LocalDateTime MakeLocalDateTime(int64_t days, int64_t nanos_of_day) {
   __int128 local = static_cast<__int128>(days) * kSecondsPerDay + nanos_of_day / kNanosPerSecond;
   return LocalDateTime{Checked(local), static_cast<int32_t>(nanos_of_day % kNanosPerSecond)};
@@ -133,6 +142,7 @@ bool SplitTemporal(const Value& v, TemporalParts* out) {
       out->days = FloorDiv(local, kSecondsPerDay);
       out->nanos = FloorMod(local, kSecondsPerDay) * kNanosPerSecond + t.nanos;
       out->offset_seconds = t.offset_seconds;
+      out->zone = t.zone;
       return true;
     }
     default: return false;
@@ -166,6 +176,17 @@ Value AddDurationTo(const Value& temporal, const Duration& d) {
   days = Checked(days + day_shift);
   CheckedDate(days);
   if (temporal.is_local_date_time()) return Value(MakeLocalDateTime(days, static_cast<int64_t>(nanos)));
+  if (p.zone != 0) {
+    // Months and days move the local date (the offset follows the zone);
+    // seconds move the instant.
+    DateTime base = MakeZonedDateTime(AddMonths(p.days, d.months) + d.days, p.nanos, p.zone);
+    __int128 n = static_cast<__int128>(base.nanos) + d.nanos;
+    __int128 secs = static_cast<__int128>(base.seconds) + d.seconds + n / kNanosPerSecond;
+    DateTime out{Checked(secs), static_cast<int32_t>(n % kNanosPerSecond), 0, p.zone};
+    out.offset_seconds = ZoneOffsetAt(p.zone, out.seconds);
+    CheckedDate(FloorDiv(out.seconds + out.offset_seconds, kSecondsPerDay));
+    return Value(out);
+  }
   return Value(MakeDateTime(days, static_cast<int64_t>(nanos), p.offset_seconds));
 }
 

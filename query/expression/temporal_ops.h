@@ -39,11 +39,15 @@ struct TemporalParts {
   int64_t days = 0;        // since 1970-01-01, local
   int64_t nanos = 0;       // of the local day
   int32_t offset_seconds = 0;
+  int32_t zone = 0;        // a named zone's id (datetime only), else 0
 };
 // False for non-temporal kinds and durations.
 bool SplitTemporal(const Value& v, TemporalParts* out);
 // Local date + local time + offset -> the UTC instant's seconds/nanos.
 DateTime MakeDateTime(int64_t days, int64_t nanos_of_day, int32_t offset_seconds);
 LocalDateTime MakeLocalDateTime(int64_t days, int64_t nanos_of_day);
+// A local date-time in a named zone: the offset follows the zone's rules
+// (ZoneOffsetForLocal: overlaps take the earlier offset, gaps move later).
+DateTime MakeZonedDateTime(int64_t days, int64_t nanos_of_day, int32_t zone);
 
 }  // namespace trendgraph::query

@@ -100,7 +100,10 @@ int CompareTemporal(const Value& a, const Value& b) {
       DateTime x = a.as_date_time(), y = b.as_date_time();
       if (int c = Cmp3(x.seconds, y.seconds)) return c;
       if (int c = Cmp3(x.nanos, y.nanos)) return c;
-      return Cmp3(x.offset_seconds, y.offset_seconds);
+      if (int c = Cmp3(x.offset_seconds, y.offset_seconds)) return c;
+      if (x.zone == y.zone) return 0;
+      int c = ZoneName(x.zone).compare(ZoneName(y.zone));
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
     case Type::kDuration: {
       Duration x = a.as_duration(), y = b.as_duration();
@@ -397,7 +400,7 @@ size_t EquivalenceHash(const Value& v) {
     case Type::kDateTime: {
       DateTime t = v.as_date_time();
       size_t h = Mix(Mix(0xd7, HashU64(static_cast<uint64_t>(t.seconds))), HashU64(static_cast<uint64_t>(t.nanos)));
-      return Mix(h, HashU64(static_cast<uint64_t>(t.offset_seconds)));
+      return Mix(Mix(h, HashU64(static_cast<uint64_t>(t.offset_seconds))), HashU64(static_cast<uint64_t>(t.zone)));
     }
     case Type::kDuration: {
       Duration d = v.as_duration();
@@ -872,6 +875,7 @@ Value TemporalProperty(const Value& v, std::string_view key) {
     if (key == "nanosecond") return Value(n % kNanosPerSecond);
   }
   if (p.has_offset) {
+    if (key == "timezone" && p.zone != 0) return Value(ZoneName(p.zone));
     if (key == "timezone" || key == "offset") return Value(FormatOffset(p.offset_seconds));
     if (key == "offsetMinutes") return Value(static_cast<int64_t>(p.offset_seconds / 60));
     if (key == "offsetSeconds") return Value(static_cast<int64_t>(p.offset_seconds));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "query/expression/temporal_ops.h"
+#include "query/expression/time_zones.h"
 #include "query/function/function_util.h"
 
 namespace trendgraph::query::internal {
@@ -215,11 +216,17 @@ Value FnDate(const Value* a, size_t n, FunctionContext&) {
 // ---- times and offsets --------------------------------------------------
 
 // "Z", "UTC", "+HH", "+HHMM", "+HH:MM", "+HH:MM:SS" -> seconds east of UTC.
-int32_t ParseOffset(std::string_view fn, std::string_view s) {
+// A tz database name ("Europe/Stockholm") sets *zone (when zone is given)
+// and returns 0: its offset depends on the instant.
+int32_t ParseOffset(std::string_view fn, std::string_view s, int32_t* zone = nullptr) {
   if (s == "Z" || s == "z" || s == "UTC" || s == "Etc/UTC" || s == "GMT") return 0;
   auto fail = [&]() -> int32_t {
-    if (!s.empty() && s[0] != '+' && s[0] != '-')
-      ThrowBad(fn, "named time zone '" + std::string(s) + "' is not supported; use an offset such as '+01:00'");
+    if (!s.empty() && s[0] != '+' && s[0] != '-') {
+      if (zone == nullptr)
+        ThrowBad(fn, "a named time zone ('" + std::string(s) + "') needs a datetime; use an offset such as '+01:00'");
+      if ((*zone = LookupTimeZone(s)) != 0) return 0;
+      ThrowBad(fn, "unknown time zone '" + std::string(s) + "'");
+    }
     ThrowBad(fn, "cannot parse '" + std::string(s) + "' as a time zone offset");
   };
   if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) return fail();
@@ -240,14 +247,15 @@ int32_t ParseOffset(std::string_view fn, std::string_view s) {
   return static_cast<int32_t>(s[0] == '-' ? -total : total);
 }
 
-int32_t OffsetFromValue(std::string_view fn, const Value& tz) {
+int32_t OffsetFromValue(std::string_view fn, const Value& tz, int32_t* zone = nullptr) {
   if (!tz.is_string()) ThrowArgType(fn, 0, "a String in field 'timezone'", tz);
-  return ParseOffset(fn, tz.as_string());
+  return ParseOffset(fn, tz.as_string(), zone);
 }
 
 // "HH[:MM[:SS[.fffffffff]]]" or basic "HH[MM[SS[.f]]]", then an optional
 // offset; *has_offset tells whether one was given.
-int64_t ParseTimeString(std::string_view fn, std::string_view s, bool* has_offset, int32_t* offset) {
+int64_t ParseTimeString(std::string_view fn, std::string_view s, bool* has_offset, int32_t* offset,
+                        int32_t* zone_out = nullptr) {
   auto fail = [&]() -> int64_t { ThrowBad(fn, "cannot parse '" + std::string(s) + "' as a time"); };
   size_t pos = 0;
   int64_t h = 0, m = 0, sec = 0, frac = 0;
@@ -285,7 +293,15 @@ int64_t ParseTimeString(std::string_view fn, std::string_view s, bool* has_offse
       if (zone.back() != ']') return fail();
       std::string_view name = zone.substr(br + 1, zone.size() - br - 2);
       zone = zone.substr(0, br);
-      int32_t named = ParseOffset(fn, name);
+      // The zone decides (its offset at the instant); a given offset that
+      // disagrees with it is not checked.
+      int32_t named_zone = 0;
+      int32_t named = ParseOffset(fn, name, zone_out != nullptr ? &named_zone : nullptr);
+      if (named_zone != 0) {
+        *zone_out = named_zone;
+        *offset = 0;
+        return ((h * 60 + m) * 60 + sec) * kNanosPerSecond + frac;
+      }
       if (zone.empty()) zone = "Z";
       if (ParseOffset(fn, zone) != named) ThrowBad(fn, "offset and zone of '" + std::string(s) + "' disagree");
     }
@@ -327,22 +343,32 @@ bool IsTimeKey(std::string_view k) {
 // What a constructor builds.
 enum class TemporalKind { kLocalTime, kTime, kLocalDateTime, kDateTime };
 
-Value Assemble(TemporalKind kind, int64_t days, int64_t nanos, int32_t offset) {
-  switch (kind) {
-    case TemporalKind::kLocalTime: return Value(LocalTime{nanos});
-    case TemporalKind::kTime: return Value(Time{nanos, offset});
-    case TemporalKind::kLocalDateTime: return Value(MakeLocalDateTime(days, nanos));
-    case TemporalKind::kDateTime: return Value(MakeDateTime(days, nanos, offset));
-  }
-  return Value();
-}
-
 // The current instant as days and nanos of the UTC day.
 void Now(int64_t* days, int64_t* nanos) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
   *days = ns / kNanosPerDay;
   *nanos = ns % kNanosPerDay;
+}
+
+// `zone` (a named zone) wins over `offset`; a time in a named zone takes the
+// zone's offset now.
+Value Assemble(TemporalKind kind, int64_t days, int64_t nanos, int32_t offset, int32_t zone = 0) {
+  switch (kind) {
+    case TemporalKind::kLocalTime: return Value(LocalTime{nanos});
+    case TemporalKind::kTime:
+      if (zone != 0) {
+        int64_t d, n;
+        Now(&d, &n);
+        offset = ZoneOffsetAt(zone, d * kSecondsPerDay + n / kNanosPerSecond);
+      }
+      return Value(Time{nanos, offset});
+    case TemporalKind::kLocalDateTime: return Value(MakeLocalDateTime(days, nanos));
+    case TemporalKind::kDateTime:
+      if (zone != 0) return Value(MakeZonedDateTime(days, nanos, zone));
+      return Value(MakeDateTime(days, nanos, offset));
+  }
+  return Value();
 }
 
 // Moves local date/time parts from one offset to another, keeping the instant.
@@ -385,12 +411,12 @@ Value FromMap(std::string_view fn, TemporalKind kind, const Value::Map& m) {
     if (!want_date) ThrowBad(fn, "unknown field '" + k + "'");
     date_fields[k] = v;
   }
-  int32_t offset = 0;
+  int32_t offset = 0, zone = 0;
   bool has_tz = false;
   if (auto it = m.find(std::string_view("timezone")); it != m.end() && !it->second.is_null()) {
     if (!want_offset) ThrowBad(fn, "a " + std::string(fn) + " has no time zone; use " +
                                       (want_date ? "datetime" : "time") + "()");
-    offset = OffsetFromValue(fn, it->second);
+    offset = OffsetFromValue(fn, it->second, &zone);
     has_tz = true;
   }
   int64_t days = 0;
@@ -409,22 +435,35 @@ Value FromMap(std::string_view fn, TemporalKind kind, const Value::Map& m) {
     if (d < INT32_MIN || d > INT32_MAX) ThrowBad(fn, "epoch value out of range");
     days = static_cast<int64_t>(d);
     int64_t nanos = static_cast<int64_t>(r);
+    if (zone != 0) offset = ZoneOffsetAt(zone, static_cast<int64_t>(total / kNanosPerSecond));
     if (has_tz) ShiftOffset(&days, &nanos, 0, offset);
-    return Assemble(kind, days, nanos, offset);
+    return Assemble(kind, days, nanos, offset, zone);
   }
   // A base with an offset moved to a given timezone keeps its instant.
   if (has_tz && has_time_base && time_base.has_offset) {
     int64_t d = has_date_base ? date_base.days : 0;
     int64_t n = time_base.nanos;
+    if (zone != 0) {
+      int64_t utc;
+      if (has_date_base) {
+        utc = d * kSecondsPerDay + n / kNanosPerSecond - time_base.offset_seconds;
+      } else {
+        int64_t now_d, now_n;
+        Now(&now_d, &now_n);
+        utc = now_d * kSecondsPerDay + now_n / kNanosPerSecond;
+      }
+      offset = ZoneOffsetAt(zone, utc);
+    }
     ShiftOffset(&d, &n, time_base.offset_seconds, offset);
     nanos_base = n;
     if (has_date_base && date_base.has_offset) date_fields["date"] = Value(Date{static_cast<int32_t>(d)});
   } else if (!has_tz && has_time_base && time_base.has_offset) {
     offset = time_base.offset_seconds;
+    zone = time_base.zone;
   }
   if (want_date) days = DateFromMap(date_fields).days;
   int64_t nanos = TimeFromFields(fn, m, nanos_base, has_time_base);
-  return Assemble(kind, days, nanos, offset);
+  return Assemble(kind, days, nanos, offset, zone);
 }
 
 Value FromString(std::string_view fn, TemporalKind kind, std::string_view s) {
@@ -437,9 +476,10 @@ Value FromString(std::string_view fn, TemporalKind kind, std::string_view s) {
     time_text = t == std::string_view::npos ? std::string_view() : s.substr(t + 1);
   }
   bool has_offset = false;
-  int32_t offset = 0;
-  int64_t nanos = time_text.empty() && want_date ? 0 : ParseTimeString(fn, time_text, &has_offset, &offset);
-  return Assemble(kind, days, nanos, offset);
+  int32_t offset = 0, zone = 0;
+  int64_t nanos =
+      time_text.empty() && want_date ? 0 : ParseTimeString(fn, time_text, &has_offset, &offset, &zone);
+  return Assemble(kind, days, nanos, offset, zone);
 }
 
 Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n) {
@@ -457,7 +497,7 @@ Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n
     bool want_date = kind == TemporalKind::kLocalDateTime || kind == TemporalKind::kDateTime;
     if (want_date && !p.has_date) ThrowBad(fn, std::string("cannot make a ") + std::string(fn) + " from a " +
                                                    Value::TypeName(v.type()) + ": it has no date");
-    return Assemble(kind, p.days, p.nanos, p.offset_seconds);
+    return Assemble(kind, p.days, p.nanos, p.offset_seconds, p.zone);
   }
   ThrowArgType(fn, 0, "a String, a Map or a temporal value", v);
 }
@@ -668,13 +708,15 @@ Value Truncate(std::string_view fn, TemporalKind kind, bool date_only, const Val
     default: nanos = 0; break;
   }
   int32_t offset = p.has_offset ? p.offset_seconds : 0;
+  int32_t zone = p.zone;
   if (n == 3 && !a[2].is_null()) {
     if (!a[2].is_map()) ThrowArgType(fn, 2, "a Map", a[2]);
     const Value::Map& m = a[2].as_map();
     for (const auto& [k, v] : m) {
       if (v.is_null()) continue;
       if (k == "timezone" && (kind == TemporalKind::kTime || kind == TemporalKind::kDateTime) && !date_only) {
-        offset = OffsetFromValue(fn, v);
+        zone = 0;
+        offset = OffsetFromValue(fn, v, &zone);
         continue;
       }
       if (!v.is_int()) ThrowArgType(fn, 2, "an Integer in field '" + k + "'", v);
@@ -706,7 +748,7 @@ Value Truncate(std::string_view fn, TemporalKind kind, bool date_only, const Val
     }
   }
   if (date_only) return Value(Date{static_cast<int32_t>(days)});
-  return Assemble(kind, days, nanos, offset);
+  return Assemble(kind, days, nanos, offset, zone);
 }
 
 Value FnDateTruncate(const Value* a, size_t n, FunctionContext&) {

@@ -86,7 +86,8 @@ TEST(TemporalConstruct, DateTimesFromMaps) {
   EXPECT_EQ(C("date", {dt}), "2015-07-21");
   EXPECT_EQ(C("localtime", {dt}), "21:40:32.142");
   EXPECT_EQ(C("time", {M({{"time", dt}, {"timezone", "+02:00"}})}), "22:40:32.142+02:00");
-  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {M({{"year", 2024}, {"timezone", "Europe/Berlin"}})}));
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {M({{"year", 2024}, {"timezone", "Mars/Olympus"}})}));
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {M({{"year", 2024}, {"timezone", "../etc/passwd"}})}));
 }
 
 TEST(TemporalConstruct, FromIsoStrings) {
@@ -99,7 +100,7 @@ TEST(TemporalConstruct, FromIsoStrings) {
   EXPECT_EQ(C("datetime", {"2015-W30-2T214032.142+0100"}), "2015-07-21T21:40:32.142+01:00");
   EXPECT_EQ(C("datetime", {"2015-07-21"}), "2015-07-21T00:00Z");
   EXPECT_EQ(C("datetime", {"2015-07-21T21:40Z[UTC]"}), "2015-07-21T21:40Z");
-  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {"2015-07-21T21:40[Europe/Berlin]"}));
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {"2015-07-21T21:40[Mars/Olympus]"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localtime", {"25:00"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("time", {"12:00+1"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localdatetime", {"2015-13-01T00:00"}));
@@ -259,12 +260,35 @@ TEST(TemporalBetween, MonthsDaysSeconds) {
   EXPECT_ERROR(ErrorCode::kTypeError, Call("duration.between", {Value(1), Call("date", {"2015-06-24"})}));
 }
 
+TEST(TemporalZones, NamedZonesFollowTheTzDatabase) {
+  // Winter and summer offsets of one zone.
+  EXPECT_EQ(C("datetime", {M({{"year", 2017}, {"month", 1}, {"day", 1}, {"timezone", "Europe/Stockholm"}})}),
+            "2017-01-01T00:00+01:00[Europe/Stockholm]");
+  EXPECT_EQ(C("datetime", {"2017-07-01T12:00[Europe/Stockholm]"}), "2017-07-01T12:00+02:00[Europe/Stockholm]");
+  EXPECT_EQ(C("datetime", {"2017-07-01T12:00+02:00[Europe/Stockholm]"}), "2017-07-01T12:00+02:00[Europe/Stockholm]");
+  // The spring gap moves later; the autumn overlap keeps the earlier offset.
+  EXPECT_EQ(C("datetime", {"2017-03-26T02:30[Europe/Stockholm]"}), "2017-03-26T03:30+02:00[Europe/Stockholm]");
+  EXPECT_EQ(C("datetime", {"2017-10-29T02:30[Europe/Stockholm]"}), "2017-10-29T02:30+02:00[Europe/Stockholm]");
+  // Adding a day keeps the local time across the change; hours count real time.
+  Value before = Call("datetime", {"2017-10-28T12:00[Europe/Stockholm]"});
+  EXPECT_EQ(Iso(Add(before, Call("duration", {"P1D"}))), "2017-10-29T12:00+01:00[Europe/Stockholm]");
+  EXPECT_EQ(Iso(Add(before, Call("duration", {"PT24H"}))), "2017-10-29T11:00+01:00[Europe/Stockholm]");
+  EXPECT_EQ(TemporalProperty(before, "timezone").as_string(), "Europe/Stockholm");
+  EXPECT_EQ(TemporalProperty(before, "offset").as_string(), "+02:00");
+  // The same instant in a zone and at a bare offset are different values.
+  EXPECT_FALSE(CypherEquals(before, Call("datetime", {"2017-10-28T12:00+02:00"})).as_bool());
+  EXPECT_EQ(C("datetime", {M({{"datetime", before}, {"timezone", "Pacific/Honolulu"}})}),
+            "2017-10-28T00:00-10:00[Pacific/Honolulu]");
+  EXPECT_EQ(C("localdatetime", {before}), "2017-10-28T12:00");
+}
+
 TEST(TemporalStorage, TaggedEncodingRoundTrips) {
   std::vector<Value> values = {Call("localtime", {"12:31:14.645876123"}),
                                Call("time", {"10:35-08:00"}),
                                Call("localdatetime", {"0001-01-01T01:01:01.000000001"}),
                                Call("datetime", {"9999-09-09T09:59:59.999999999+11:59"}),
                                Call("datetime", {"1969-12-31T23:59:59.5-11:59"}),
+                               Call("datetime", {"2017-10-29T02:30[Europe/Stockholm]"}),
                                Call("duration", {"P-1Y2M-3DT-4H5M6.7S"}),
                                Value(Value::List{Call("duration", {"PT0S"}), Call("time", {"00:00Z"})})};
   for (const Value& v : values) {
