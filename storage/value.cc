@@ -1,5 +1,6 @@
 #include "storage/value.h"
 
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -165,7 +166,9 @@ bool DateFromCivil(int64_t y, unsigned m, unsigned d, Date* out) {
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
   const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  out->days = static_cast<int32_t>(era * 146097 + static_cast<int64_t>(doe) - 719468);
+  const int64_t days = era * 146097 + static_cast<int64_t>(doe) - 719468;
+  if (days < INT32_MIN || days > INT32_MAX) return false;  // beyond +-5.8 million years
+  out->days = static_cast<int32_t>(days);
   return true;
 }
 

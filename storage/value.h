@@ -216,7 +216,8 @@ class Value {
       v_;
 };
 
-// Dates: civil <-> days since epoch. Returns false if y/m/d is not a valid date.
+// Dates: civil <-> days since epoch. Returns false if y/m/d is not a valid date
+// or lies beyond the 32-bit day range (about +-5.8 million years).
 bool DateFromCivil(int64_t year, unsigned month, unsigned day, Date* out);
 void CivilFromDate(Date d, int64_t* year, unsigned* month, unsigned* day);
 // "YYYY-MM-DD" (years outside 0..9999 with a sign and more digits).

@@ -125,8 +125,8 @@ Date ParseDateString(std::string_view text) {
   }
   if (!Digits(s, &pos, 2, &a)) return fail();
   if (pos == s.size()) {
-    if (!extended) return fail();  // "202403" is ambiguous; ISO requires the hyphen
-    return FromCivilOrThrow(year, a, 1);
+    return FromCivilOrThrow(year, a, 1);  // "2024-03" or basic "202403"
+
   }
   if (extended) {
     if (s[pos] != '-') return fail();
@@ -188,7 +188,11 @@ Date DateFromMap(const Value::Map& m) {
     return FromWeek(week_year, week, MapInt(m, "dayOfWeek", dow));
   }
   if (has_ordinal) return FromOrdinal(year, ordinal);
-  if (has_quarter) return FromQuarter(year, quarter, MapInt(m, "dayOfQuarter", 1));
+  if (has_quarter) {
+    // Over a base date, the day of the quarter defaults to the base's.
+    int64_t doq = has_base ? TemporalProperty(Value(FromCivilOrThrow(base_y, base_m, base_d)), "dayOfQuarter").as_int() : 1;
+    return FromQuarter(year, quarter, MapInt(m, "dayOfQuarter", doq));
+  }
   bool has_month = false;
   int64_t month = MapInt(m, "month", base_m, &has_month);
   // A given month without a day means its first day.
@@ -781,11 +785,23 @@ Value Between(std::string_view fn, BetweenUnit unit, const Value* a) {
   TemporalParts x, y;
   if (!SplitTemporal(a[0], &x)) ThrowArgType(fn, 0, "a temporal value", a[0]);
   if (!SplitTemporal(a[1], &y)) ThrowArgType(fn, 1, "a temporal value", a[1]);
-  if (x.has_offset && y.has_offset && x.offset_seconds != y.offset_seconds)
-    ShiftOffset(&y.days, &y.nanos, y.offset_seconds, x.offset_seconds);
-  if (!x.has_date || !y.has_date) {
+  // A value without a date is taken on the other's date; a value without an
+  // offset at the other's offset (in its zone, if named).
+  bool both_dates = x.has_date && y.has_date;
+  if (!x.has_date) x.days = y.days;
+  if (!y.has_date) y.days = x.days;
+  if (x.has_offset || y.has_offset) {
+    auto offset_in = [](const TemporalParts& ref, const TemporalParts& p) {
+      if (ref.zone == 0) return ref.offset_seconds;
+      return ZoneOffsetForLocal(ref.zone, p.days * kSecondsPerDay + p.nanos / kNanosPerSecond);
+    };
+    int32_t xo = x.has_offset ? x.offset_seconds : offset_in(y, x);
+    int32_t yo = y.has_offset ? y.offset_seconds : offset_in(x, y);
+    if (xo != yo) ShiftOffset(&y.days, &y.nanos, yo, xo);
+  }
+  if (!both_dates) {
     if (unit == BetweenUnit::kMonths || unit == BetweenUnit::kDays) return Value(Duration{});
-    return Value(MakeDuration(0, 0, 0, y.nanos - x.nanos));
+    return Value(MakeDuration(0, 0, 0, (y.days - x.days) * kNanosPerDay + y.nanos - x.nanos));
   }
   // Both have dates: compare as local date-times.
   int64_t end_days = y.days;

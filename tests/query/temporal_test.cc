@@ -99,9 +99,14 @@ TEST(TemporalConstruct, FromIsoStrings) {
   EXPECT_EQ(C("datetime", {"2015-07-21T21:40:32.142Z"}), "2015-07-21T21:40:32.142Z");
   EXPECT_EQ(C("datetime", {"2015-W30-2T214032.142+0100"}), "2015-07-21T21:40:32.142+01:00");
   EXPECT_EQ(C("datetime", {"2015-07-21"}), "2015-07-21T00:00Z");
+  EXPECT_EQ(C("date", {"201507"}), "2015-07-01");
+  EXPECT_EQ(C("date", {M({{"date", Call("date", {"1984-11-11"})}, {"quarter", 3}})}), "1984-08-11");
   EXPECT_EQ(C("datetime", {"2015-07-21T21:40Z[UTC]"}), "2015-07-21T21:40Z");
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("datetime", {"2015-07-21T21:40[Mars/Olympus]"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localtime", {"25:00"}));
+  // Beyond the 32-bit day range: an error, not a wrapped date.
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("date", {"-999999999-01-01"}));
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("localdatetime", {"+999999999-12-31T23:59:59"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("time", {"12:00+1"}));
   EXPECT_ERROR(ErrorCode::kArgumentError, Call("localdatetime", {"2015-13-01T00:00"}));
 }
@@ -256,6 +261,13 @@ TEST(TemporalBetween, MonthsDaysSeconds) {
   EXPECT_EQ(C("duration.inDays", {Call("date", {"1984-10-11"}), Call("date", {"1984-10-21"})}), "P10D");
   EXPECT_EQ(C("duration.inSeconds", {Call("localtime", {"12:34:54.7"}), Call("localtime", {"12:34:54.3"})}),
             "PT-0.4S");
+  // A local value is taken in the other's zone: 00:00+02:00 to 04:00+01:00 on
+  // the night summer time ends is five hours.
+  EXPECT_EQ(C("duration.inSeconds", {Call("datetime", {"2017-10-29T00:00[Europe/Stockholm]"}),
+                                     Call("localdatetime", {"2017-10-29T04:00"})}),
+            "PT5H");
+  EXPECT_EQ(C("duration.inSeconds", {Call("localtime", {"00:00"}), Call("datetime", {"2017-10-29T04:00[Europe/Stockholm]"})}),
+            "PT5H");
   EXPECT_TRUE(Call("duration.between", {Value(), Call("date", {"2015-06-24"})}).is_null());
   EXPECT_ERROR(ErrorCode::kTypeError, Call("duration.between", {Value(1), Call("date", {"2015-06-24"})}));
 }
