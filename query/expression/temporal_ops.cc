@@ -35,7 +35,8 @@ int64_t AddMonths(int64_t days, int64_t months) {
   unsigned nm = static_cast<unsigned>(FloorMod(total, 12)) + 1;
   if (ny < -999999999 || ny > 999999999) ThrowRange("year");
   Date out;
-  while (!DateFromCivil(ny, nm, d, &out)) --d;  // clamp to the month's end
+  while (d > 28 && !DateFromCivil(ny, nm, d, &out)) --d;  // clamp to the month's end
+  if (!DateFromCivil(ny, nm, d, &out)) ThrowRange("date");   // beyond the day range
   return out.days;
 }
 

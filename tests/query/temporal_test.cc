@@ -204,6 +204,10 @@ TEST(TemporalArithmetic, AddAndSubtractDurations) {
   EXPECT_ERROR(ErrorCode::kTypeError, Add(Call("localtime", {"10:00"}), Call("localtime", {"10:00"})));
   EXPECT_ERROR(ErrorCode::kTypeError, Subtract(Call("duration", {"P1D"}), Call("date", {"2020-01-01"})));
   EXPECT_ERROR(ErrorCode::kArgumentError, Divide(Call("duration", {"P1D"}), Value(0)));
+  // Leaving the supported range is an error, not a wrapped or endless result.
+  EXPECT_ERROR(ErrorCode::kArgumentError, Add(Call("date", {"2020-01-31"}), Call("duration", {"P9999999Y"})));
+  EXPECT_ERROR(ErrorCode::kArgumentError,
+               Add(Call("localdatetime", {"2020-01-31T00:00"}), Call("duration", {M({{"days", int64_t{1} << 40}})})));
   // A temporal concatenates with a string as its ISO text.
   EXPECT_EQ(Add(Value("at "), Call("localtime", {"10:35"})).as_string(), "at 10:35");
 }
