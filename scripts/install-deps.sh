@@ -15,6 +15,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   python3
   time
+  tzdata  # named time zones in datetime values (/usr/share/zoneinfo)
 )
 
 missing=()
