@@ -115,6 +115,9 @@ void Run(storage::Graph& graph, const ParsedQuery& parsed, const Value::Map& par
   ctx.tokens = &tokens;
   ctx.fn_ctx.graph = &tokens;
   ctx.fn_ctx.reader = reader;
+  ctx.fn_ctx.statement_time_nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
   ctx.cancel = options.cancel;
   auto start = std::chrono::steady_clock::now();
   if (options.timeout.count() > 0) ctx.deadline = start + options.timeout;

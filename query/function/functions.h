@@ -49,6 +49,10 @@ struct FunctionContext {
   // Optional: when set, names are resolved through it instead of `graph`
   // (needed for tokens created by the query's own uncommitted writes).
   const TokenNames* names = nullptr;
+  // The statement's clock (UTC nanoseconds since the epoch): date(),
+  // datetime(), timestamp(), ... without arguments read it, so every call in
+  // one statement sees the same instant. 0 = read the system clock.
+  int64_t statement_time_nanos = 0;
 };
 
 // args points at nargs evaluated arguments (min_args <= nargs <= max_args,

@@ -200,11 +200,17 @@ Date DateFromMap(const Value::Map& m) {
   return FromCivilOrThrow(year, month, day);
 }
 
-Value FnDate(const Value* a, size_t n, FunctionContext&) {
+// The statement's instant in UTC nanoseconds (the system clock without one).
+int64_t StatementNanos(const FunctionContext* ctx) {
+  if (ctx != nullptr && ctx->statement_time_nanos != 0) return ctx->statement_time_nanos;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+}
+
+Value FnDate(const Value* a, size_t n, FunctionContext& ctx) {
   if (n == 0) {
-    auto now = std::chrono::system_clock::now();
-    auto days = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
-    return Value(Date{static_cast<int32_t>(days)});
+    int64_t ns = StatementNanos(&ctx);
+    return Value(Date{static_cast<int32_t>(ns / kNanosPerDay - (ns % kNanosPerDay < 0))});
   }
   const Value& v = a[0];
   if (v.is_null()) return Value();
@@ -347,10 +353,10 @@ bool IsTimeKey(std::string_view k) {
 // What a constructor builds.
 enum class TemporalKind { kLocalTime, kTime, kLocalDateTime, kDateTime };
 
-// The current instant as days and nanos of the UTC day.
-void Now(int64_t* days, int64_t* nanos) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+// The current instant (the statement's, when the context has one) as days
+// and nanos of the UTC day.
+void Now(int64_t* days, int64_t* nanos, const FunctionContext* ctx = nullptr) {
+  int64_t ns = StatementNanos(ctx);
   *days = ns / kNanosPerDay;
   *nanos = ns % kNanosPerDay;
 }
@@ -486,10 +492,10 @@ Value FromString(std::string_view fn, TemporalKind kind, std::string_view s) {
   return Assemble(kind, days, nanos, offset, zone);
 }
 
-Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n) {
+Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n, const FunctionContext& ctx) {
   if (n == 0) {
     int64_t days, nanos;
-    Now(&days, &nanos);
+    Now(&days, &nanos, &ctx);
     return Assemble(kind, days, nanos, 0);
   }
   const Value& v = a[0];
@@ -506,15 +512,15 @@ Value Construct(std::string_view fn, TemporalKind kind, const Value* a, size_t n
   ThrowArgType(fn, 0, "a String, a Map or a temporal value", v);
 }
 
-Value FnLocalTime(const Value* a, size_t n, FunctionContext&) {
-  return Construct("localtime", TemporalKind::kLocalTime, a, n);
+Value FnLocalTime(const Value* a, size_t n, FunctionContext& ctx) {
+  return Construct("localtime", TemporalKind::kLocalTime, a, n, ctx);
 }
-Value FnTime(const Value* a, size_t n, FunctionContext&) { return Construct("time", TemporalKind::kTime, a, n); }
-Value FnLocalDateTime(const Value* a, size_t n, FunctionContext&) {
-  return Construct("localdatetime", TemporalKind::kLocalDateTime, a, n);
+Value FnTime(const Value* a, size_t n, FunctionContext& ctx) { return Construct("time", TemporalKind::kTime, a, n, ctx); }
+Value FnLocalDateTime(const Value* a, size_t n, FunctionContext& ctx) {
+  return Construct("localdatetime", TemporalKind::kLocalDateTime, a, n, ctx);
 }
-Value FnDateTime(const Value* a, size_t n, FunctionContext&) {
-  return Construct("datetime", TemporalKind::kDateTime, a, n);
+Value FnDateTime(const Value* a, size_t n, FunctionContext& ctx) {
+  return Construct("datetime", TemporalKind::kDateTime, a, n, ctx);
 }
 
 // ---- durations -----------------------------------------------------------
@@ -861,10 +867,9 @@ Value FnFromEpochMillis(const Value* a, size_t, FunctionContext&) {
   return FromMap("datetime.fromepochmillis", TemporalKind::kDateTime, m);
 }
 
-Value FnTimestamp(const Value*, size_t, FunctionContext&) {
-  auto now = std::chrono::system_clock::now();
-  return Value(static_cast<int64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()));
+Value FnTimestamp(const Value*, size_t, FunctionContext& ctx) {
+  int64_t ns = StatementNanos(&ctx);
+  return Value(ns / 1000000 - (ns % 1000000 < 0));
 }
 
 constexpr ScalarFunctionDef kDefs[] = {

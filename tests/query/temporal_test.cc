@@ -298,6 +298,17 @@ TEST(TemporalZones, NamedZonesFollowTheTzDatabase) {
   EXPECT_EQ(C("localdatetime", {before}), "2017-10-28T12:00");
 }
 
+TEST(TemporalNow, OneInstantPerStatement) {
+  FunctionContext ctx;
+  ctx.statement_time_nanos = 1437514832142000000;  // 2015-07-21T21:40:32.142Z
+  auto now = [&](std::string_view name) { return FindScalarFunction(name)->fn(nullptr, 0, ctx); };
+  EXPECT_EQ(Iso(now("datetime")), "2015-07-21T21:40:32.142Z");
+  EXPECT_EQ(Iso(now("localtime")), "21:40:32.142");
+  EXPECT_EQ(Iso(now("date")), "2015-07-21");
+  EXPECT_EQ(now("timestamp").as_int(), 1437514832142);
+  EXPECT_TRUE(now("time").Identical(now("time")));
+}
+
 TEST(TemporalStorage, TaggedEncodingRoundTrips) {
   std::vector<Value> values = {Call("localtime", {"12:31:14.645876123"}),
                                Call("time", {"10:35-08:00"}),
