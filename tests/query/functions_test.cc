@@ -14,12 +14,15 @@
 
 #include "query/expression/value_ops.h"
 #include "graph_test.h"
+#include "query/function_test_util.h"
 
 namespace trendgraph::query {
 namespace {
 
+using testing::Call;
+using testing::M;
+
 Value L(std::initializer_list<Value> v) { return Value(Value::List(v)); }
-Value M(std::initializer_list<std::pair<const std::string, Value>> kv) { return Value(Value::Map(kv)); }
 const Value N;
 const Value kNaN(std::numeric_limits<double>::quiet_NaN());
 
@@ -44,33 +47,9 @@ std::string S(const Value& v) {
   return v.DebugString();
 }
 
-Value Call(std::string_view name, std::vector<Value> args) {
-  const ScalarFunctionDef* def = FindScalarFunction(name);
-  if (def == nullptr) {
-    ADD_FAILURE() << "no function " << name;
-    return Value();
-  }
-  int n = static_cast<int>(args.size());
-  EXPECT_GE(n, def->min_args) << name;
-  if (def->max_args >= 0) {
-    EXPECT_LE(n, def->max_args) << name;
-  }
-  FunctionContext ctx;
-  return def->fn(args.data(), args.size(), ctx);
-}
 
 std::string C(std::string_view name, std::vector<Value> args) { return S(Call(name, std::move(args))); }
 
-std::optional<ErrorCode> ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ExecutorException& e) {
-    return e.error().code;
-  }
-  return std::nullopt;
-}
-
-#define EXPECT_ERROR(code, expr) EXPECT_EQ(ErrorOf([&] { (void)(expr); }), std::optional<ErrorCode>(code)) << #expr
 
 // Runs an aggregate over `rows` (each row = the argument list).
 Value Aggregate(std::string_view name, const std::vector<std::vector<Value>>& rows, bool distinct = false) {

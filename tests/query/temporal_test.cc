@@ -13,36 +13,21 @@
 
 #include "query/expression/value_ops.h"
 #include "query/function/functions.h"
+#include "query/function_test_util.h"
 #include "storage/key_codec.h"
 
 namespace trendgraph::query {
 namespace {
 
-Value M(std::initializer_list<std::pair<const std::string, Value>> kv) { return Value(Value::Map(kv)); }
+using testing::Call;
+using testing::M;
 
-Value Call(std::string_view name, std::vector<Value> args) {
-  const ScalarFunctionDef* def = FindScalarFunction(name);
-  if (def == nullptr) {
-    ADD_FAILURE() << "no function " << name;
-    return Value();
-  }
-  FunctionContext ctx;
-  return def->fn(args.data(), args.size(), ctx);
-}
+
 
 // The ISO text the HTTP layer sends for a temporal value.
 std::string Iso(const Value& v) { return FormatTemporal(v); }
 std::string C(std::string_view name, std::vector<Value> args) { return Iso(Call(name, std::move(args))); }
 
-std::optional<ErrorCode> ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ExecutorException& e) {
-    return e.error().code;
-  }
-  return std::nullopt;
-}
-#define EXPECT_ERROR(code, expr) EXPECT_EQ(ErrorOf([&] { (void)(expr); }), std::optional<ErrorCode>(code)) << #expr
 
 TEST(TemporalConstruct, LocalTimeAndTimeFromMaps) {
   EXPECT_EQ(C("localtime", {M({{"hour", 10}, {"minute", 35}})}), "10:35");

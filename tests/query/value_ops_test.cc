@@ -12,11 +12,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "query/function_test_util.h"
+
 namespace trendgraph::query {
 namespace {
 
+using testing::M;
+
 Value L(std::initializer_list<Value> v) { return Value(Value::List(v)); }
-Value M(std::initializer_list<std::pair<const std::string, Value>> kv) { return Value(Value::Map(kv)); }
 const Value N;
 const Value kNaN(std::numeric_limits<double>::quiet_NaN());
 const Value kInf(std::numeric_limits<double>::infinity());
@@ -35,17 +38,6 @@ std::vector<Value> SortedByOrder(const std::vector<Value>& v) {
   return out;
 }
 
-// Runs f and returns the error code it threw, or nullopt.
-std::optional<ErrorCode> ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ExecutorException& e) {
-    return e.error().code;
-  }
-  return std::nullopt;
-}
-
-#define EXPECT_ERROR(code, expr) EXPECT_EQ(ErrorOf([&] { (void)(expr); }), std::optional<ErrorCode>(code)) << #expr
 
 // ---- Equality ---------------------------------------------------------------
 
