@@ -16,7 +16,8 @@
 //
 // Rules: the graph must hold no nodes and no relationships when the load
 // begins, and nothing else may write to it until Finish (BeginBulkLoad and
-// Finish check both). One transaction at a time.
+// Finish check both). One transaction at a time, and none may outlive the
+// load (Finish and the destructor take the graph's writer slot).
 #pragma once
 
 #include <cstdint>
