@@ -22,12 +22,6 @@ constexpr size_t kTagAt = 4;  // the tag byte of a graph key
 
 std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
-std::string U64Value(uint64_t v) {
-  std::string s;
-  keys::PutU64BE(&s, v);
-  return s;
-}
-
 // Keeps `v` sorted and free of duplicates; false if `x` was there. New
 // entries mostly land at the end (ascending ids), which costs no search.
 template <class T>
@@ -150,7 +144,7 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
     case keys::Tag::kUnique: {
       const uint64_t* id = unique_.Find(key);
       if (id == nullptr) return rocksdb::Status::NotFound();
-      return found(U64Value(*id));
+      return found(keys::U64Value(*id));
     }
     case keys::Tag::kPropIndex:
       return prop_index_.count(key) ? found("") : rocksdb::Status::NotFound();
@@ -220,7 +214,7 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
   }
   if (family_meets(keys::Tag::kUnique)) {
     unique_.ForEach([&](std::string_view k, uint64_t id) {
-      if (in_range(k)) out->emplace_back(std::string(k), U64Value(id));
+      if (in_range(k)) out->emplace_back(std::string(k), keys::U64Value(id));
     });
   }
   for (auto it = prop_index_.lower_bound(from); it != prop_index_.end() && (to.empty() || *it < to); ++it)
@@ -443,7 +437,7 @@ Status BulkStore::WriteFamily(char tag, TableSink* sink) const {
         if (a.w2 != b.w2) return a.w2 < b.w2;
         return a.key < b.key;
       });
-      for (const Entry& e : sorted) TG_RETURN_IF_ERROR(sink->Put(std::string(e.key), U64Value(e.id)));
+      for (const Entry& e : sorted) TG_RETURN_IF_ERROR(sink->Put(std::string(e.key), keys::U64Value(e.id)));
       break;
     }
     case keys::Tag::kPropIndex:

@@ -136,6 +136,12 @@ inline void PutU64BE(std::string* out, uint64_t v) {
   }
   out->append(b, 8);
 }
+// An 8-byte big-endian value: unique-index entries and counters.
+inline std::string U64Value(uint64_t v) {
+  std::string s;
+  PutU64BE(&s, v);
+  return s;
+}
 inline uint32_t GetU32BE(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};

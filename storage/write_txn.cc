@@ -39,12 +39,6 @@ const Value* FindProp(const Properties& props, PropKeyId key) {
   return it != props.end() && it->first == key ? &it->second : nullptr;
 }
 
-std::string U64Value(uint64_t v) {
-  std::string s;
-  keys::PutU64BE(&s, v);
-  return s;
-}
-
 }  // namespace
 
 WriteTxnImpl::WriteTxnImpl(std::shared_ptr<GraphImpl> graph, BulkStore* bulk)
@@ -63,43 +57,34 @@ WriteTxnImpl::~WriteTxnImpl() {
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
   DisablePerfCountersOnThisThread();
-  if (bulk_) {
-    std::string_view k(key.data(), key.size());
-    const bool unique = IsUniqueKey(key);
-    if (unique && batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_)
-      return rocksdb::Status::NotFound();
-    if (const WriteOverlay::Entry* e = batch_.Find(k)) {
-      if (e->deleted) return rocksdb::Status::NotFound();
-      v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
-      return rocksdb::Status::OK();
-    }
-    rocksdb::Status s = bulk_->Get(k, v);
-    if (unique && s.IsNotFound()) {
-      unique_miss_key_.assign(k);
-      unique_miss_epoch_ = batch_.ApproximateBytes();
-    }
-    return s;
-  }
+  const bool unique = IsUniqueKey(key);
   // A dropped graph's cache may name deleted entries: bypass it.
-  if (!IsUniqueKey(key) || graph_->dropped()) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
-  // Unique-index probe: this transaction's writes, then the committed-entry
-  // cache, then the DB (a found entry is remembered).
+  if (bulk_ == nullptr && (!unique || graph_->dropped())) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
+  // This transaction's writes, then the committed state: a bulk load's
+  // memory, or for a unique-index probe the committed-entry cache and then
+  // the DB (a found entry is remembered).
   std::string_view k(key.data(), key.size());
-  // The same miss asked again with nothing written in between (MergeNode /
-  // upsert: lookup, then CreateNode's uniqueness check of the same key).
-  if (batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_) return rocksdb::Status::NotFound();
+  // The same unique miss asked again with nothing written in between
+  // (MergeNode / upsert: lookup, then CreateNode's uniqueness check).
+  if (unique && batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_)
+    return rocksdb::Status::NotFound();
   if (const WriteOverlay::Entry* e = batch_.Find(k)) {
     if (e->deleted) return rocksdb::Status::NotFound();
     v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
     return rocksdb::Status::OK();
   }
-  if (std::optional<NodeId> cached = graph_->unique_cache().Find(k)) {
-    v->PinSelf(U64Value(*cached));
-    return rocksdb::Status::OK();
+  rocksdb::Status s;
+  if (bulk_ != nullptr) {
+    s = bulk_->Get(k, v);
+  } else {
+    if (std::optional<NodeId> cached = graph_->unique_cache().Find(k)) {
+      v->PinSelf(keys::U64Value(*cached));
+      return rocksdb::Status::OK();
+    }
+    s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+    if (s.ok() && v->size() == 8) RememberUnique(k, keys::GetU64BE(v->data()));
   }
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
-  if (s.ok() && v->size() == 8) RememberUnique(k, keys::GetU64BE(v->data()));
-  if (s.IsNotFound()) {
+  if (unique && s.IsNotFound()) {
     unique_miss_key_.assign(k);
     unique_miss_epoch_ = batch_.ApproximateBytes();
   }
@@ -151,7 +136,7 @@ uint32_t WriteTxnImpl::GetOrCreateToken(keys::TokenKind kind, std::string_view n
   // Tokens are written even if the txn later fails a check; they are harmless
   // and only reach disk with a successful commit.
   batch_.Put(keys::TokenNameKey(g_, kind, id), key);
-  batch_.Put(keys::TokenIdKey(g_, kind, name), U64Value(id).substr(4));
+  batch_.Put(keys::TokenIdKey(g_, kind, name), keys::U64Value(id).substr(4));
   new_tokens_[k].push_back(key);
   new_token_ids_[k].emplace(std::move(key), id);
   return id;
@@ -225,7 +210,7 @@ Status WriteTxnImpl::IndexEntry(NodeId id, const IndexInfo& index, const Value& 
   TG_RETURN_IF_ERROR(keys::EncodeOrdered(value, &k));
   if (!unique) keys::PutU64BE(&k, id);
   if (put)
-    batch_.Put(k, unique ? U64Value(id) : std::string());
+    batch_.Put(k, unique ? keys::U64Value(id) : std::string());
   else
     batch_.Delete(k);
   return Status::OK();
@@ -573,10 +558,10 @@ Status WriteTxnImpl::Commit() {
   if (!poisoned_.ok()) return poisoned_;
   // Counters are written as absolute values: replaying the WAL or reading
   // after a crash never double-counts.
-  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNodes), U64Value(counters_.nodes));
-  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kRels), U64Value(counters_.rels));
-  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextNode), U64Value(counters_.next_node));
-  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextRel), U64Value(counters_.next_rel));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNodes), keys::U64Value(counters_.nodes));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kRels), keys::U64Value(counters_.rels));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextNode), keys::U64Value(counters_.next_node));
+  batch_.Put(keys::CounterKey(g_, keys::CounterKind::kNextRel), keys::U64Value(counters_.next_rel));
   for (LabelId l : touched_labels_) {
     uint64_t n = counters_.by_label[l];
     std::string k = keys::CounterKey(g_, keys::CounterKind::kLabel, l);
@@ -584,7 +569,7 @@ Status WriteTxnImpl::Commit() {
       batch_.Delete(k);
       counters_.by_label.erase(l);
     } else {
-      batch_.Put(k, U64Value(n));
+      batch_.Put(k, keys::U64Value(n));
     }
   }
   for (TypeId t : touched_types_) {
@@ -594,7 +579,7 @@ Status WriteTxnImpl::Commit() {
       batch_.Delete(k);
       counters_.by_type.erase(t);
     } else {
-      batch_.Put(k, U64Value(n));
+      batch_.Put(k, keys::U64Value(n));
     }
   }
   GraphImpl::Publish publish;
