@@ -508,6 +508,7 @@ Status GraphImpl::IngestTables(const std::vector<std::string>& files, std::share
   io.move_files = true;  // hard links: the files are ours and in the database's folder
   rocksdb::Status s = rdb()->IngestExternalFile(files, io);
   cache_.reset();
+  record_cache_.Clear();  // the load wrote records behind the writer's back
   if (!s.ok()) return FromRocks(s, "bulk load: link the table files into graph '" + name_ + "'");
   counters_ = std::move(counters);
   deleted_nodes_.insert(deleted.begin(), deleted.end());

@@ -17,8 +17,9 @@
 
 #include "storage/graph_store.h"
 #include "storage/key_codec.h"
-#include "storage/unique_key_cache.h"
 #include "storage/read_cache.h"
+#include "storage/record_cache.h"
+#include "storage/unique_key_cache.h"
 
 namespace trendgraph::storage::internal {
 
@@ -124,6 +125,10 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   UniqueKeyCache& unique_cache() { return unique_cache_; }
   // Bound on unique_cache() entries (~100 bytes each).
   static constexpr size_t kUniqueCacheMaxEntries = 3 << 20;
+  // Committed node records the writer recently wrote or read (see
+  // record_cache.h), kept exact by commits the same way.
+  RecordCache& record_cache() { return record_cache_; }
+  static constexpr size_t kRecordCacheBytes = 64 << 20;
 
   // Called by DropGraph with the writer held: the graph becomes empty and
   // refuses commits.
@@ -157,6 +162,7 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
 
   std::unordered_set<NodeId> deleted_nodes_;
   UniqueKeyCache unique_cache_{kUniqueCacheMaxEntries};
+  RecordCache record_cache_{kRecordCacheBytes};
 
   std::mutex writer_mu_;
   std::condition_variable writer_cv_;

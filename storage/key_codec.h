@@ -170,6 +170,7 @@ std::string CatalogueKey(std::string_view graph_name);
 std::string CataloguePrefix();
 
 std::string NodeKey(uint32_t g, NodeId id);
+inline constexpr size_t kNodeKeySize = 4 + 1 + 8;
 std::string NodePrefix(uint32_t g);
 std::string RelKey(uint32_t g, RelId id);
 std::string RelPrefix(uint32_t g);

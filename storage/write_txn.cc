@@ -57,12 +57,14 @@ WriteTxnImpl::~WriteTxnImpl() {
 
 rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v) {
   DisablePerfCountersOnThisThread();
-  const bool unique = IsUniqueKey(key);
-  // A dropped graph's cache may name deleted entries: bypass it.
-  if (bulk_ == nullptr && (!unique || graph_->dropped())) return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
+  const CachedKind kind = CachedKindOf(key);
+  const bool unique = kind == CachedKind::kUnique;
+  // A dropped graph's caches may name deleted entries: bypass them.
+  if (bulk_ == nullptr && (kind == CachedKind::kNone || graph_->dropped()))
+    return batch_.Get(db_, rocksdb::ReadOptions(), key, v);
   // This transaction's writes, then the committed state: a bulk load's
-  // memory, or for a unique-index probe the committed-entry cache and then
-  // the DB (a found entry is remembered).
+  // memory, or the writer's cache of committed entries and then the DB (a
+  // found entry is remembered).
   std::string_view k(key.data(), key.size());
   // The same unique miss asked again with nothing written in between
   // (MergeNode / upsert: lookup, then CreateNode's uniqueness check).
@@ -76,13 +78,20 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   rocksdb::Status s;
   if (bulk_ != nullptr) {
     s = bulk_->Get(k, v);
-  } else {
+  } else if (unique) {
     if (std::optional<NodeId> cached = graph_->unique_cache().Find(k)) {
       v->PinSelf(keys::U64Value(*cached));
       return rocksdb::Status::OK();
     }
     s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
-    if (s.ok() && v->size() == 8) RememberUnique(k, keys::GetU64BE(v->data()));
+    if (s.ok() && v->size() == 8) graph_->unique_cache().Put(k, keys::GetU64BE(v->data()));
+  } else {
+    if (std::optional<std::string_view> cached = graph_->record_cache().Find(k)) {
+      v->PinSelf(rocksdb::Slice(cached->data(), cached->size()));
+      return rocksdb::Status::OK();
+    }
+    s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+    if (s.ok()) graph_->record_cache().Put(k, std::string_view(v->data(), v->size()));
   }
   if (unique && s.IsNotFound()) {
     unique_miss_key_.assign(k);
@@ -91,13 +100,13 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   return s;
 }
 
-bool WriteTxnImpl::IsUniqueKey(const rocksdb::Slice& key) const {
-  return key.size() > 5 && key[4] == static_cast<char>(keys::Tag::kUnique) &&
-         keys::GetU32BE(key.data()) == g_;
-}
-
-void WriteTxnImpl::RememberUnique(std::string_view key, NodeId id) {
-  graph_->unique_cache().Put(key, id);
+WriteTxnImpl::CachedKind WriteTxnImpl::CachedKindOf(const rocksdb::Slice& key) const {
+  if (key.size() <= 5 || keys::GetU32BE(key.data()) != g_) return CachedKind::kNone;
+  switch (static_cast<keys::Tag>(key[4])) {
+    case keys::Tag::kUnique: return CachedKind::kUnique;
+    case keys::Tag::kNode: return key.size() == keys::kNodeKeySize ? CachedKind::kNodeRecord : CachedKind::kNone;
+    default: return CachedKind::kNone;
+  }
 }
 
 rocksdb::Iterator* WriteTxnImpl::RawIterator(const rocksdb::ReadOptions& ro) {
@@ -598,13 +607,21 @@ Status WriteTxnImpl::Commit() {
   batch_.AppendTo(&sorted);
   TG_RETURN_IF_ERROR(graph_->CommitBatch(&sorted, std::move(publish)));
   graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
-  std::string unique_prefix = keys::GraphPrefix(g_);
-  unique_prefix.push_back(static_cast<char>(keys::Tag::kUnique));
-  batch_.ForEachWithPrefix(unique_prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
+  // The write succeeded: the writer's caches of committed state follow it.
+  std::string prefix = keys::GraphPrefix(g_);
+  prefix.push_back(static_cast<char>(keys::Tag::kUnique));
+  batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
     if (!e.deleted && e.value.size() == 8)
-      RememberUnique(k, keys::GetU64BE(e.value.data()));
+      graph_->unique_cache().Put(k, keys::GetU64BE(e.value.data()));
     else
       graph_->unique_cache().Erase(k);
+  });
+  prefix.back() = static_cast<char>(keys::Tag::kNode);
+  batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
+    if (e.deleted)
+      graph_->record_cache().Erase(k);
+    else
+      graph_->record_cache().Put(k, e.value);
   });
   return Status::OK();
 }

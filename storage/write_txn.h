@@ -24,10 +24,10 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
 
   // ---- reader primitives (ReaderImpl) ----
   rocksdb::Status RawGet(const rocksdb::Slice& key, rocksdb::PinnableSlice* v);
-  // A unique-index entry of this graph.
-  bool IsUniqueKey(const rocksdb::Slice& key) const;
-  // Records a committed unique-index entry in the graph's cache.
-  void RememberUnique(std::string_view key, NodeId id);
+  // Keys of this graph whose committed state the writer caches (unique
+  // index entries in unique_cache(), node records in record_cache()).
+  enum class CachedKind { kNone, kUnique, kNodeRecord };
+  CachedKind CachedKindOf(const rocksdb::Slice& key) const;
   rocksdb::ReadOptions BaseReadOptions() const { return rocksdb::ReadOptions(); }
   rocksdb::Iterator* RawIterator(const rocksdb::ReadOptions& ro);
   const std::vector<IndexInfo>& CurrentIndexes() const { return indexes_; }
