@@ -2,13 +2,14 @@
 #   make run    install deps, build, load the bundled examples into ./data,
 #               serve HTTP on 127.0.0.1:7480 and print example queries
 #   make test   build and run every test (ctest), the TCK included
-# and: make build, make bench, make debug-test (ASan+UBSan), make clean.
+# and: make build, make bench, make bench-ingest (issue 3's one-core ingest
+# figure), make debug-test (ASan+UBSan), make clean.
 
 BUILD_DIR ?= build/release
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench debug-test clean install
+.PHONY: all deps configure build run test bench bench-ingest debug-test clean install
 
 all: build
 
@@ -31,6 +32,9 @@ test: build
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)
+
+bench-ingest: build
+	@scripts/bench-ingest.sh $(BUILD_DIR)
 
 debug-test: deps
 	cmake --preset debug
