@@ -16,6 +16,7 @@ packages=(
   python3
   time
   tzdata  # named time zones in datetime values (/usr/share/zoneinfo)
+  libhowardhinnant-date-dev  # date/tz: reads those zones (Debian builds it with USE_OS_TZDB, no downloads)
 )
 
 missing=()

@@ -1,13 +1,12 @@
 #include "query/expression/time_zones.h"
 
-#include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <map>
-#include <memory>
-#include <mutex>
+#include <date/tz.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <exception>
 #include <string>
-#include <vector>
 
 #include "storage/value.h"
 
@@ -15,111 +14,79 @@ namespace trendgraph::query {
 
 namespace {
 
-struct ZoneRules {
-  std::vector<int64_t> transitions;  // UTC seconds, ascending
-  std::vector<int32_t> offsets;      // offset from transitions[i] on
-  int32_t initial = 0;               // before the first transition
-};
+// Zone id -> the library's zone, filled on first use. Ids are dense and
+// small (one per distinct name the process has seen), so an array of
+// atomics keeps the per-row path free of locks and string compares; ids
+// beyond it are resolved by name each time.
+constexpr size_t kCachedZones = 1024;
+std::array<std::atomic<const date::time_zone*>, kCachedZones> g_zones{};
 
-uint32_t U32(const std::string& b, size_t p) {
-  return (static_cast<uint32_t>(static_cast<unsigned char>(b[p])) << 24) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(b[p + 1])) << 16) |
-         (static_cast<uint32_t>(static_cast<unsigned char>(b[p + 2])) << 8) |
-         static_cast<uint32_t>(static_cast<unsigned char>(b[p + 3]));
-}
-int64_t I64(const std::string& b, size_t p) {
-  return static_cast<int64_t>((static_cast<uint64_t>(U32(b, p)) << 32) | U32(b, p + 4));
-}
-
-// Parses the 64-bit (version 2+) part of a TZif file; false if malformed.
-bool ParseTzif(const std::string& b, ZoneRules* out) {
-  auto counts = [&](size_t p, uint32_t c[6]) {
-    if (p + 44 > b.size() || b.compare(p, 4, "TZif") != 0) return false;
-    for (int i = 0; i < 6; ++i) c[i] = U32(b, p + 20 + 4 * i);
-    return true;
-  };
-  uint32_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
-  if (!counts(0, c) || b[4] < '2') return false;
-  size_t v1 = 44 + size_t{c[3]} * 5 + size_t{c[4]} * 6 + c[5] + size_t{c[2]} * 8 + c[1] + c[0];
-  if (!counts(v1, c)) return false;
-  size_t p = v1 + 44;
-  size_t need = size_t{c[3]} * 9 + size_t{c[4]} * 6;
-  if (c[4] == 0 || p + need > b.size()) return false;
-  std::vector<int64_t> times(c[3]);
-  for (uint32_t i = 0; i < c[3]; ++i) times[i] = I64(b, p + 8 * size_t{i});
-  size_t idx = p + 8 * size_t{c[3]};
-  size_t types = idx + c[3];
-  auto type_offset = [&](uint32_t t) { return static_cast<int32_t>(U32(b, types + 6 * size_t{t})); };
-  out->initial = type_offset(0);
-  for (uint32_t i = 0; i < c[3]; ++i) {
-    uint32_t t = static_cast<unsigned char>(b[idx + i]);
-    if (t >= c[4]) return false;
-    out->transitions.push_back(times[i]);
-    out->offsets.push_back(type_offset(t));
+// The library reports a missing zone or an unreadable database by throwing
+// std::runtime_error; nothing of it escapes this file.
+const date::time_zone* Locate(std::string_view name, Status* error) {
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception& e) {
+    if (error != nullptr) {
+      bool have_db = false;
+      try {
+        have_db = !date::get_tzdb().zones.empty();
+      } catch (const std::exception&) {
+      }
+      *error = have_db ? Status::NotFound("unknown time zone '" + std::string(name) + "'")
+                       : Status::IOError("cannot read the tz database in /usr/share/zoneinfo (install tzdata): " +
+                                         std::string(e.what()));
+    }
+    return nullptr;
   }
-  return true;
 }
 
-struct ZoneDb {
-  std::mutex mu;
-  std::map<int32_t, std::unique_ptr<ZoneRules>> rules;  // by zone id
-};
-
-ZoneDb& Db() {
-  static ZoneDb* db = new ZoneDb();  // never destroyed
-  return *db;
+const date::time_zone* ZoneById(int32_t zone) {
+  if (zone <= 0) return nullptr;
+  auto slot = static_cast<size_t>(zone);
+  if (slot < kCachedZones) {
+    if (const date::time_zone* z = g_zones[slot].load(std::memory_order_acquire)) return z;
+  }
+  const std::string& name = ZoneName(zone);
+  if (name.empty()) return nullptr;
+  const date::time_zone* z = Locate(name, nullptr);
+  if (z != nullptr && slot < kCachedZones) g_zones[slot].store(z, std::memory_order_release);
+  return z;
 }
 
-const ZoneRules* Rules(int32_t zone) {
-  ZoneDb& db = Db();
-  std::lock_guard<std::mutex> lock(db.mu);
-  auto it = db.rules.find(zone);
-  return it == db.rules.end() ? nullptr : it->second.get();
-}
-
-bool ValidName(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos)
-    return false;
-  return std::all_of(name.begin(), name.end(), [](char ch) {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
-           ch == '_' || ch == '-' || ch == '+';
-  });
-}
+int32_t Seconds(std::chrono::seconds s) { return static_cast<int32_t>(s.count()); }
 
 }  // namespace
 
-int32_t LookupTimeZone(std::string_view name) {
-  if (!ValidName(name)) return 0;
+Result<int32_t> LookupTimeZone(std::string_view name) {
+  Status error;
+  const date::time_zone* z = Locate(name, &error);
+  if (z == nullptr) return error;
   int32_t id = InternZoneName(name);
-  if (Rules(id) != nullptr) return id;
-  std::ifstream in("/usr/share/zoneinfo/" + std::string(name), std::ios::binary);
-  if (!in) return 0;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto rules = std::make_unique<ZoneRules>();
-  if (!ParseTzif(bytes, rules.get())) return 0;
-  ZoneDb& db = Db();
-  std::lock_guard<std::mutex> lock(db.mu);
-  db.rules.emplace(id, std::move(rules));
+  if (static_cast<size_t>(id) < kCachedZones) g_zones[static_cast<size_t>(id)].store(z, std::memory_order_release);
   return id;
 }
 
 int32_t ZoneOffsetAt(int32_t zone, int64_t utc_seconds) {
-  const ZoneRules* r = Rules(zone);
-  if (r == nullptr) return 0;
-  auto it = std::upper_bound(r->transitions.begin(), r->transitions.end(), utc_seconds);
-  if (it == r->transitions.begin()) return r->initial;
-  return r->offsets[static_cast<size_t>(it - r->transitions.begin() - 1)];
+  const date::time_zone* z = ZoneById(zone);
+  if (z == nullptr) return 0;
+  try {
+    return Seconds(z->get_info(date::sys_seconds{std::chrono::seconds{utc_seconds}}).offset);
+  } catch (const std::exception&) {
+    return 0;  // the zone's file became unreadable after the lookup
+  }
 }
 
 int32_t ZoneOffsetForLocal(int32_t zone, int64_t local_seconds) {
-  // The offsets in force a day either side bound the candidates.
-  int32_t before = ZoneOffsetAt(zone, local_seconds - 86400);
-  int32_t after = ZoneOffsetAt(zone, local_seconds + 86400);
-  bool before_ok = ZoneOffsetAt(zone, local_seconds - before) == before;
-  bool after_ok = ZoneOffsetAt(zone, local_seconds - after) == after;
-  if (before_ok) return before;  // an overlap keeps the earlier offset
-  if (after_ok) return after;
-  return before;  // a gap
+  const date::time_zone* z = ZoneById(zone);
+  if (z == nullptr) return 0;
+  try {
+    // `first` is the earlier offset of an overlap and the offset before a
+    // gap: java.time's choice in both cases.
+    return Seconds(z->get_info(date::local_seconds{std::chrono::seconds{local_seconds}}).first.offset);
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
 }  // namespace trendgraph::query

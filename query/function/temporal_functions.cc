@@ -1,8 +1,9 @@
 // Temporal functions: the constructors date(), localtime(), time(),
 // localdatetime(), datetime() and duration() (from nothing = now, from an
 // ISO 8601 string, from a map of fields, or from another temporal value),
-// and timestamp(). Time zones are UTC offsets only ('+01:00', 'Z', 'UTC');
-// a named zone is an ArgumentError.
+// and timestamp(). Time zones are UTC offsets ('+01:00', 'Z', 'UTC') or, for
+// datetime values, tz database names ('Europe/Stockholm', time_zones.h); an
+// unknown name is an ArgumentError naming it.
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -234,8 +235,10 @@ int32_t ParseOffset(std::string_view fn, std::string_view s, int32_t* zone = nul
     if (!s.empty() && s[0] != '+' && s[0] != '-') {
       if (zone == nullptr)
         ThrowBad(fn, "a named time zone ('" + std::string(s) + "') needs a datetime; use an offset such as '+01:00'");
-      if ((*zone = LookupTimeZone(s)) != 0) return 0;
-      ThrowBad(fn, "unknown time zone '" + std::string(s) + "'");
+      Result<int32_t> id = LookupTimeZone(s);
+      if (!id.ok()) ThrowBad(fn, id.status().message());
+      *zone = *id;
+      return 0;
     }
     ThrowBad(fn, "cannot parse '" + std::string(s) + "' as a time zone offset");
   };
