@@ -8,8 +8,8 @@
 //   'L' label index: per label, node ids in order;
 //   'U' unique index: a hash map (sorted once, when written);
 //   'P' property index: an ordered set of keys;
-//   every other key (tokens, counters, index definitions, deleted ids): an
-//   ordered map, deletes kept as tombstones.
+//   every other key (tokens, counters, index definitions, deleted ids, 'S'
+//   side records): an ordered map, deletes kept as tombstones.
 //
 // WriteTxnImpl reads committed state through Get and NewIterator and
 // commits by Apply: the same transaction code as for the database, so a

@@ -126,6 +126,19 @@ class AdjacencyIterator {
   virtual Status status() const = 0;
 };
 
+// Side records in key order (GraphReader::ScanSide). key() and props() are
+// valid until Next(). A malformed record ends the scan with Corruption.
+class SideIterator {
+ public:
+  virtual ~SideIterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  // The caller's key, as given to WriteTxn::PutSide.
+  virtual std::string_view key() const = 0;
+  virtual const Properties& props() const = 0;
+  virtual Status status() const = 0;
+};
+
 // Read operations over one consistent state of one graph.
 class GraphReader {
  public:
@@ -175,6 +188,12 @@ class GraphReader {
   virtual uint64_t NodeCountByLabel(LabelId label) = 0;
   virtual uint64_t RelCount() = 0;
   virtual uint64_t RelCountByType(TypeId type) = 0;
+
+  // Side records (see WriteTxn::PutSide) whose key starts with `prefix`, in
+  // key order. A prefix of 8 bytes or more is looked up through the bloom
+  // filters: a key layout that starts with 8 well-spread bytes (a hash)
+  // makes a scan that finds nothing cost about a point read.
+  virtual std::unique_ptr<SideIterator> ScanSide(std::string_view prefix) = 0;
 };
 
 class Graph;
@@ -217,6 +236,19 @@ class WriteTxn : public GraphReader {
   // Upsert by unique key: the node with `label` and key == value, created
   // (with that label and property) when absent. *created tells which.
   virtual Result<NodeId> MergeNodeByKey(LabelId label, PropKeyId key, const Value& value, bool* created) = 0;
+
+  // Side records: bookkeeping a caller keeps with the graph, written in its
+  // transactions (so it commits, or vanishes, with the writes it belongs
+  // to) but outside the graph: a side record is no node or relationship,
+  // has no label, type or index, and changes no count. A record maps the
+  // caller's key (any non-empty bytes; the caller owns their layout, which
+  // is on-disk format) to a property list (normalized as CreateNode's: sorted,
+  // last value of a key wins, nulls dropped). Dropping the graph drops its
+  // side records; backups and bulk loads carry them.
+  // InvalidArgument for an empty key or an unstorable value.
+  virtual Status PutSide(std::string_view key, Properties props) = 0;
+  // Deleting an absent record is OK.
+  virtual Status DeleteSide(std::string_view key) = 0;
 
   virtual Status Commit() = 0;
 };

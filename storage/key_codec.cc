@@ -169,6 +169,11 @@ std::string DeletedNodeKey(uint32_t g, NodeId id) {
   return k;
 }
 std::string DeletedNodePrefix(uint32_t g) { return Start(g, Tag::kDeletedNode, 5); }
+std::string SideKey(uint32_t g, std::string_view key) {
+  std::string k = Start(g, Tag::kSide, kSideKeyPrefixSize + key.size());
+  k.append(key);
+  return k;
+}
 
 // ---- tagged values ----
 

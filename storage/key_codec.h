@@ -29,6 +29,11 @@
 //          [g]'D' node:u64                      -> ""  (a deleted node id: with
 //              the node id allocator this answers "does node x exist" for the
 //              writer from memory; loaded at open)
+//          [g]'S' caller key bytes              -> properties (a side record:
+//              bookkeeping a layer above keeps with the graph, in its
+//              transactions, but outside it: no node, relationship, counter,
+//              token or index. The caller owns the key layout; the engine's
+//              pending links are described in engine/ingest_apply.h)
 //
 // Node record: varint #labels, labels (varint, sorted), properties.
 // Rel record:  varint type, varint start, varint end, properties.
@@ -95,6 +100,7 @@ enum class Tag : char {
   kTokenId = 'k',
   kCounter = 'C',
   kDeletedNode = 'D',
+  kSide = 'S',
 };
 
 // Append only, never renumber: on-disk format.
@@ -195,6 +201,10 @@ std::string CounterKey(uint32_t g, CounterKind kind, uint32_t id);
 std::string CounterPrefix(uint32_t g);
 std::string DeletedNodeKey(uint32_t g, NodeId id);
 std::string DeletedNodePrefix(uint32_t g);
+// "[g]'S' key" (SidePrefix: "[g]'S'"). The caller's bytes follow verbatim,
+// so side keys sort as the caller's keys do.
+std::string SideKey(uint32_t g, std::string_view key);
+inline constexpr size_t kSideKeyPrefixSize = 4 + 1;
 // The id in the last 8 bytes of a key (node/rel/label/type/property index).
 inline uint64_t TrailingId(std::string_view key) { return GetU64BE(key.data() + key.size() - 8); }
 

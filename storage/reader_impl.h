@@ -152,6 +152,44 @@ class AdjacencyScanIterator final : public AdjacencyIterator {
   AdjEntry entry_;
 };
 
+// Side records under one prefix of the caller's keys, decoded as they come.
+class SideScanIterator final : public SideIterator {
+ public:
+  template <class Reader>
+  SideScanIterator(Reader* reader, std::string prefix, bool prefix_mode)
+      : scan_(reader, prefix, keys::PrefixSuccessor(prefix), prefix_mode) {
+    Settle();
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    scan_.Next();
+    Settle();
+  }
+  std::string_view key() const override {
+    rocksdb::Slice k = scan_.key();
+    return std::string_view(k.data() + keys::kSideKeyPrefixSize, k.size() - keys::kSideKeyPrefixSize);
+  }
+  const Properties& props() const override { return props_; }
+  Status status() const override { return status_.ok() ? scan_.status() : status_; }
+
+ private:
+  void Settle() {
+    valid_ = false;
+    props_.clear();
+    if (!scan_.Valid()) return;
+    rocksdb::Slice v = scan_.value();
+    if (!keys::DecodeProperties(std::string_view(v.data(), v.size()), &props_)) {
+      status_ = Status::Corruption("side record is malformed");
+      return;
+    }
+    valid_ = true;
+  }
+  BoundedScan scan_;
+  Properties props_;
+  Status status_;
+  bool valid_ = false;
+};
+
 // Prefix-mode RocksDB iterators a Snapshot reuses across adjacency scans:
 // creating an iterator costs more than scanning a typical node's adjacency,
 // and an expansion scans one per input row. Iterators are created with the
@@ -368,6 +406,12 @@ class ReaderImpl : public Interface {
     }
     if (start >= end) return empty();
     return std::make_unique<IdScanIterator<NodeIterator>>(self(), std::move(start), std::move(end), unique);
+  }
+
+  std::unique_ptr<SideIterator> ScanSide(std::string_view prefix) override {
+    // 8 caller bytes complete the prefix extractor's 13 (graph, tag, 8).
+    bool prefix_mode = keys::kSideKeyPrefixSize + prefix.size() >= keys::kAdjNodePrefixSize;
+    return std::make_unique<SideScanIterator>(self(), keys::SideKey(g_, prefix), prefix_mode);
   }
 
  protected:

@@ -494,6 +494,25 @@ Result<NodeId> WriteTxnImpl::MergeNodeByKey(LabelId label, PropKeyId key, const 
   return id;
 }
 
+// ---- side records ----
+
+Status WriteTxnImpl::PutSide(std::string_view key, Properties props) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  if (key.empty()) return Status::InvalidArgument("a side record needs a non-empty key");
+  TG_RETURN_IF_ERROR(NormalizeProperties(&props, [&](PropKeyId k) { return TokenName(keys::TokenKind::kPropKey, k); }));
+  std::string v;
+  TG_RETURN_IF_ERROR(keys::EncodeProperties(props, &v));
+  batch_.Put(keys::SideKey(g_, key), v);
+  return Status::OK();
+}
+
+Status WriteTxnImpl::DeleteSide(std::string_view key) {
+  TG_RETURN_IF_ERROR(CheckOpen());
+  if (key.empty()) return Status::InvalidArgument("a side record needs a non-empty key");
+  batch_.Delete(keys::SideKey(g_, key));
+  return Status::OK();
+}
+
 // ---- schema ----
 
 Status WriteTxnImpl::BuildIndex(LabelId label, PropKeyId key, IndexInfo::Kind kind) {

@@ -51,6 +51,8 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   Status SetRelProperty(RelId id, PropKeyId key, const Value& value) override;
   Status DeleteRel(RelId id) override;
   Result<NodeId> MergeNodeByKey(LabelId label, PropKeyId key, const Value& value, bool* created) override;
+  Status PutSide(std::string_view key, Properties props) override;
+  Status DeleteSide(std::string_view key) override;
   Status Commit() override;
 
   // ---- schema changes (Graph::Create*Index, DropIndex) ----

@@ -47,6 +47,15 @@ std::string RawDump(const std::string& path) {
   return out.str();
 }
 
+// The committed side records, one line each.
+std::string SideDump(Graph& g) {
+  std::ostringstream out;
+  auto it = g.NewSnapshot()->ScanSide("");
+  for (; it->Valid(); it->Next()) out << "side " << it->key() << " " << it->props().size() << "\n";
+  out << it->status().ToString() << "\n";
+  return out.str();
+}
+
 std::string PersonName(uint32_t i) {
   std::string s = "p";
   s += std::to_string(i);
@@ -57,7 +66,7 @@ std::string PersonName(uint32_t i) {
 using BeginFn = std::function<std::unique_ptr<WriteTxn>()>;
 
 // A deterministic mixed workload: creates, property changes, label changes,
-// deletes (detach and not), unique violations, transactions dropped without
+// deletes (detach and not), side records, unique violations, transactions dropped without
 // commit, an index created half way. Returns a log of every read the
 // transactions made, which must not depend on where they commit.
 std::string Script(Graph& graph, const BeginFn& begin, uint32_t seed) {
@@ -88,6 +97,27 @@ std::string Script(Graph& graph, const BeginFn& begin, uint32_t seed) {
     for (int op = 0; op < 30 && !failed; ++op) {
       uint32_t what = pick(100);
       Status s;
+      if (pick(4) == 0) {
+        // Side records: puts, deletes and scans (a 9-byte prefix goes
+        // through the bloom filters), read back inside the transaction.
+        std::string key(pick(2) ? "pending:" : "q");
+        key.append(std::to_string(pick(40)));
+        uint32_t side = pick(10);
+        Status ss;
+        if (side < 5) {
+          ss = txn->PutSide(key, {{weight, Value(int64_t(pick(9)))}});
+        } else if (side < 8) {
+          ss = txn->DeleteSide(key);
+        } else {
+          std::string prefix = key.substr(0, side == 8 ? 1 : 9);
+          log << "side " << prefix << ":";
+          auto it = txn->ScanSide(prefix);
+          for (; it->Valid(); it->Next())
+            log << " " << it->key() << "=" << (it->props().empty() ? -1 : it->props()[0].second.as_int());
+          log << " " << it->status().ToString() << "\n";
+        }
+        log << "side op " << side << ": " << ss.ToString() << "\n";
+      }
       if (what < 30 || live.size() < 4) {
         Properties props = {{name, Value(PersonName(pick(400)))}, {age, Value(int64_t(pick(90)))}};
         if (pick(2)) props.emplace_back(city, Value(pick(2) ? "Beijing" : "Shanghai"));
@@ -239,7 +269,7 @@ TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
       auto g = Default(*db);
       Schema(*g);
       plain_log = Script(*g, [&] { return g->BeginWrite(); }, seed);
-      plain_dump = Dump(*g, *g->NewSnapshot());
+      plain_dump = Dump(*g, *g->NewSnapshot()) + SideDump(*g);
     }
     {
       auto db = Open(bulk_path);
@@ -256,12 +286,14 @@ TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
       EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
       ASSERT_OK(bulk->Finish());
       EXPECT_GT(bulk->Stats().keys_written, 0u);
-      bulk_dump = Dump(*g, *g->NewSnapshot());
+      bulk_dump = Dump(*g, *g->NewSnapshot()) + SideDump(*g);
       EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
     }
     EXPECT_EQ(bulk_log, plain_log);
     EXPECT_EQ(bulk_dump, plain_dump);
     EXPECT_NE(plain_log.find("dropped"), std::string::npos);          // the script did drop transactions
+    EXPECT_NE(plain_log.find("side p: pending:"), std::string::npos);  // and found side records
+    EXPECT_NE(plain_dump.find("side pending:"), std::string::npos);    // some of which stayed
     EXPECT_NE(plain_log.find("ConstraintViolation"), std::string::npos);  // and hit the unique index
     std::string plain_raw = RawDump(plain_path), bulk_raw = RawDump(bulk_path);
     EXPECT_GT(plain_raw.size(), 1000u);
@@ -269,7 +301,7 @@ TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
     // Reopened, the bulk-loaded graph reads the same and takes new writes.
     auto db = Open(bulk_path);
     auto g = Default(*db);
-    EXPECT_EQ(Dump(*g, *g->NewSnapshot()), plain_dump);
+    EXPECT_EQ(Dump(*g, *g->NewSnapshot()) + SideDump(*g), plain_dump);
     auto txn = g->BeginWrite();
     ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("Person")}, {{txn->GetOrCreatePropKey("name"), Value("new")}}).ok());
     ASSERT_OK(txn->Commit());

@@ -37,6 +37,22 @@ class GraphStoreTest : public trendgraph::testing::GraphTest {
     EXPECT_OK(it->status());
     return out;
   }
+  // Side record keys under `prefix`, in scan order.
+  std::vector<std::string> SideKeys(GraphReader& r, std::string_view prefix) {
+    std::vector<std::string> out;
+    auto it = r.ScanSide(prefix);
+    for (; it->Valid(); it->Next()) out.emplace_back(it->key());
+    EXPECT_OK(it->status());
+    return out;
+  }
+  // "key=value ..." of one side record; "absent" without one.
+  std::string SideProps(GraphReader& r, std::string_view key) {
+    auto it = r.ScanSide(key);
+    if (!it->Valid() || it->key() != key) return "absent";
+    std::string out;
+    for (const auto& [k, v] : it->props()) out += std::to_string(k) + "=" + v.DebugString() + " ";
+    return out;
+  }
 
 };
 
@@ -409,6 +425,100 @@ TEST_F(GraphStoreTest, PropertyValuesRoundTripThroughStore) {
     ASSERT_OK(snap->GetNodeProperty(ids[i], k, &got));
     EXPECT_TRUE(got.Identical(values[i])) << values[i].DebugString() << " vs " << got.DebugString();
   }
+}
+
+TEST_F(GraphStoreTest, SideRecordsCommitWithTheTransactionButStayOutsideTheGraph) {
+  const std::string nul_key("a\0", 2);
+  PropKeyId rank;
+  {
+    auto txn = graph_->BeginWrite();
+    rank = txn->GetOrCreatePropKey("rank");
+    ASSERT_OK(txn->CreateNode({txn->GetOrCreateLabel("Article")}, {}).status());
+    ASSERT_OK(txn->PutSide("ab", {{rank, Value(1)}}));
+    ASSERT_OK(txn->PutSide("abc", {{rank, Value(2)}, {rank, Value(3)}, {rank + 1, Value()}}));  // normalized
+    ASSERT_OK(txn->PutSide("b", {}));
+    ASSERT_OK(txn->PutSide(nul_key, {}));
+    EXPECT_TRUE(txn->PutSide("", {}).IsInvalidArgument());
+    EXPECT_TRUE(txn->PutSide("bad", {{rank, Value(NodeRef{0})}}).IsInvalidArgument());
+    // Read your own writes, in key order, deletes included.
+    EXPECT_EQ(SideKeys(*txn, "a"), (std::vector<std::string>{nul_key, "ab", "abc"}));
+    EXPECT_EQ(SideProps(*txn, "abc"), std::to_string(rank) + "=3 ");
+    ASSERT_OK(txn->DeleteSide("ab"));
+    ASSERT_OK(txn->DeleteSide("never-written"));
+    EXPECT_EQ(SideKeys(*txn, "ab"), (std::vector<std::string>{"abc"}));
+    // Side records are not graph content.
+    EXPECT_EQ(txn->NodeCount(), 1u);
+    EXPECT_EQ(txn->RelCount(), 0u);
+    EXPECT_TRUE(SideKeys(*graph_->NewSnapshot(), "").empty());  // not before the commit
+    ASSERT_OK(txn->Commit());
+  }
+  auto check = [&](Graph& g) {
+    auto snap = g.NewSnapshot();
+    EXPECT_EQ(SideKeys(*snap, ""), (std::vector<std::string>{nul_key, "abc", "b"}));
+    EXPECT_EQ(SideProps(*snap, "abc"), std::to_string(rank) + "=3 ");
+    EXPECT_EQ(snap->NodeCount(), 1u);
+    EXPECT_EQ(Collect(snap->ScanNodes()).size(), 1u);
+    GraphCounts c = g.Counts();
+    EXPECT_EQ(c.nodes, 1u);
+    EXPECT_EQ(c.rels, 0u);
+  };
+  check(*graph_);
+  {
+    // A dropped transaction's side writes vanish; a committed one's are
+    // seen by the next transaction merged with its own.
+    auto txn = graph_->BeginWrite();
+    ASSERT_OK(txn->DeleteSide("b"));
+    ASSERT_OK(txn->PutSide("aa", {}));
+    EXPECT_EQ(SideKeys(*txn, ""), (std::vector<std::string>{nul_key, "aa", "abc"}));
+  }
+  check(*graph_);
+  // Durable across a reopen.
+  graph_.reset();
+  db_.reset();
+  Options opts;
+  opts.path = dir_.Sub("db");
+  ASSERT_OK(Database::Open(opts, &db_));
+  ASSERT_OK(db_->GetGraph("default", &graph_));
+  check(*graph_);
+  // Another graph has its own; dropping a graph drops its side records.
+  ASSERT_OK(db_->CreateGraph("other"));
+  std::shared_ptr<Graph> other;
+  ASSERT_OK(db_->GetGraph("other", &other));
+  EXPECT_TRUE(SideKeys(*other->NewSnapshot(), "").empty());
+  ASSERT_OK(db_->DropGraph("default"));
+  ASSERT_OK(db_->GetGraph("default", &graph_));
+  EXPECT_TRUE(SideKeys(*graph_->NewSnapshot(), "").empty());
+}
+
+TEST_F(GraphStoreTest, SideScanWithALongPrefixFindsExactlyItsKeys) {
+  // Keys whose first 8 bytes are shared by groups (scans of 8 bytes and
+  // more go through the prefix bloom filters), in tables and in the memtable.
+  auto key = [](int group, int i) {
+    std::string k(1, 'h');
+    k.append(std::to_string(1000000 + group));  // 8 bytes
+    k.push_back('/');
+    k.append(std::to_string(i));
+    return k;
+  };
+  {
+    auto txn = graph_->BeginWrite();
+    for (int g = 0; g < 50; ++g)
+      for (int i = 0; i < 3; ++i) ASSERT_OK(txn->PutSide(key(g, i), {}));
+    ASSERT_OK(txn->Commit());
+  }
+  ASSERT_OK(db_->Flush());
+  auto txn = graph_->BeginWrite();
+  ASSERT_OK(txn->PutSide(key(7, 9), {}));
+  ASSERT_OK(txn->DeleteSide(key(7, 1)));
+  EXPECT_EQ(SideKeys(*txn, key(7, 0).substr(0, 8)), (std::vector<std::string>{key(7, 0), key(7, 2), key(7, 9)}));
+  EXPECT_EQ(SideKeys(*txn, key(7, 2)), (std::vector<std::string>{key(7, 2)}));
+  EXPECT_TRUE(SideKeys(*txn, key(77, 0).substr(0, 8)).empty());
+  ASSERT_OK(txn->Commit());
+  auto snap = graph_->NewSnapshot();
+  EXPECT_EQ(SideKeys(*snap, key(7, 0).substr(0, 8)), (std::vector<std::string>{key(7, 0), key(7, 2), key(7, 9)}));
+  EXPECT_EQ(SideKeys(*snap, key(49, 0).substr(0, 9)).size(), 3u);
+  EXPECT_TRUE(SideKeys(*snap, key(50, 0).substr(0, 8)).empty());
+  EXPECT_EQ(SideKeys(*snap, "h").size(), 150u);
 }
 
 }  // namespace

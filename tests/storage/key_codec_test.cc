@@ -136,6 +136,18 @@ TEST(KeyCodecTest, KeysSortInIdOrder) {
   EXPECT_EQ(PrefixSuccessor(std::string("\xff", 1)), "");
 }
 
+TEST(KeyCodecTest, SideKeysKeepTheCallersBytesAndOrder) {
+  std::string k = SideKey(3, std::string("p\0\xff", 3));
+  EXPECT_EQ(k, GraphPrefix(3) + std::string("S") + std::string("p\0\xff", 3));
+  EXPECT_EQ(k.size(), kSideKeyPrefixSize + 3);
+  EXPECT_EQ(static_cast<Tag>(k[4]), Tag::kSide);
+  // The caller's order is kept; side keys stay inside their graph.
+  EXPECT_LT(SideKey(3, "a"), SideKey(3, "a\x01"));
+  EXPECT_LT(SideKey(3, "a\xff"), SideKey(3, "b"));
+  EXPECT_LT(SideKey(3, std::string(50, '\xff')), GraphPrefix(4));
+  EXPECT_TRUE(SideKey(3, "").starts_with(GraphPrefix(3)));
+}
+
 TEST(KeyCodecTest, VarintRoundTrip) {
   for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 300ull, 1ull << 35, ~0ull}) {
     std::string s;
