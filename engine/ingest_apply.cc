@@ -1,6 +1,10 @@
 #include "engine/ingest_apply.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_set>
 
 namespace trendgraph::engine {
@@ -31,28 +35,232 @@ storage::Properties ToProperties(const PropRefs& props) {
   return out;
 }
 
+// ---- pending-link side records (layout: ingest_apply.h) ----
+
+constexpr char kByTarget = 'p';
+constexpr char kBySource = 'q';
+constexpr size_t kHashBytes = 7;
+
+void PutU32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+void PutU64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+uint64_t GetU64(std::string_view in) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return v;
+}
+void PutString(std::string* out, std::string_view s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out->append(s);
+}
+// Consumes one length-prefixed string from the front of *in.
+bool GetString(std::string_view* in, std::string_view* out) {
+  if (in->size() < 4) return false;
+  uint32_t n = 0;
+  for (size_t i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>((*in)[i]);
+  if (in->size() - 4 < n) return false;
+  *out = in->substr(4, n);
+  in->remove_prefix(4 + n);
+  return true;
+}
+
+// Stable across builds and platforms (it is in the keys): FNV-1a, 64 bits.
+uint64_t Fnv1a64(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+// A key value as it is matched: 1 and 1.0 alike, as the indexes match them.
+std::string ValueText(const Value& v) {
+  if (v.is_string()) return "s" + v.as_string();
+  if (v.is_int()) return "i" + std::to_string(v.as_int());
+  if (v.is_double()) {
+    double d = v.as_double();
+    if (std::isfinite(d) && d == std::trunc(d) && d >= -9.2e18 && d <= 9.2e18)
+      return "i" + std::to_string(static_cast<int64_t>(d));
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    return std::string("d") + buf;
+  }
+  if (v.is_bool()) return v.as_bool() ? "b1" : "b0";
+  return "x" + v.DebugString();
+}
+
+// T: the target of a pending link.
+std::string TargetCode(std::string_view label, std::string_view key, const Value& value) {
+  std::string text = ValueText(value);
+  std::string t;
+  t.reserve(12 + label.size() + key.size() + text.size());
+  PutString(&t, label);
+  PutString(&t, key);
+  PutString(&t, text);
+  return t;
+}
+
+// 'p' h7 T: every pending link to one target.
+std::string ByTargetPrefix(std::string_view t) {
+  std::string k;
+  k.reserve(1 + kHashBytes + t.size() + 8 + 16);
+  k.push_back(kByTarget);
+  uint64_t h = Fnv1a64(t);
+  for (size_t i = 0; i < kHashBytes; ++i) k.push_back(static_cast<char>(h >> (56 - 8 * i)));
+  k.append(t);
+  return k;
+}
+
+std::string ByTargetKey(std::string_view t, storage::NodeId source, std::string_view type) {
+  std::string k = ByTargetPrefix(t);
+  PutU64(&k, source);
+  k.append(type);
+  return k;
+}
+
+std::string BySourcePrefix(storage::NodeId source) {
+  std::string k(1, kBySource);
+  PutU64(&k, source);
+  return k;
+}
+
+std::string BySourceKey(storage::NodeId source, std::string_view t, std::string_view type) {
+  std::string k = BySourcePrefix(source);
+  k.append(t);
+  k.append(type);
+  return k;
+}
+
+// Splits T off the front of *in (label, key and value text).
+bool GetTarget(std::string_view* in, std::string_view* t, std::string_view* label, std::string_view* key) {
+  std::string_view rest = *in, text;
+  if (!GetString(&rest, label) || !GetString(&rest, key) || !GetString(&rest, &text)) return false;
+  *t = in->substr(0, in->size() - rest.size());
+  *in = rest;
+  return true;
+}
+
+Status MalformedSide(std::string_view what) {
+  return Status::Corruption("malformed pending-link record (" + std::string(what) + ")");
+}
+
+// A legacy _PendingLink key "label \x1f key \x1f value", where value is
+// "s:" + a string or Value::DebugString() of a number or bool.
+bool ParseLegacyKey(std::string_view k, std::string_view* label, std::string_view* key, Value* value) {
+  size_t a = k.find('\x1f');
+  if (a == std::string_view::npos) return false;
+  size_t b = k.find('\x1f', a + 1);
+  if (b == std::string_view::npos) return false;
+  *label = k.substr(0, a);
+  *key = k.substr(a + 1, b - a - 1);
+  std::string_view v = k.substr(b + 1);
+  if (v.starts_with("s:")) {
+    *value = Value(v.substr(2));
+    return true;
+  }
+  if (v == "true" || v == "false") {
+    *value = Value(v == "true");
+    return true;
+  }
+  int64_t i = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
+  if (ec == std::errc() && end == v.data() + v.size()) {
+    *value = Value(i);
+    return true;
+  }
+  std::string text(v);
+  char* stop = nullptr;
+  double d = std::strtod(text.c_str(), &stop);
+  if (!text.empty() && stop == text.c_str() + text.size()) {
+    *value = Value(d);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// Legacy pending links
+
+Status ConvertLegacyPendingLinks(storage::Graph& graph) {
+  auto label = graph.FindLabel(kLegacyPendingLabel);
+  if (!label) return Status::OK();
+  {
+    auto snap = graph.NewSnapshot();
+    // An empty graph may be bulk loaded right now: leave it alone (an empty
+    // legacy index does no harm).
+    if (snap->NodeCountByLabel(*label) == 0 && snap->NodeCount() == 0) return Status::OK();
+    if (snap->NodeCountByLabel(*label) != 0) {
+      auto txn = graph.BeginWrite();
+      std::vector<storage::NodeId> nodes;
+      {
+        auto it = txn->ScanLabel(*label);
+        for (; it->Valid(); it->Next()) nodes.push_back(it->id());
+        TG_RETURN_IF_ERROR(it->status());
+      }
+      storage::PropKeyId key_prop = txn->GetOrCreatePropKey(kLegacyPendingKey);
+      GraphWriter writer(*txn, nullptr);
+      for (storage::NodeId pnode : nodes) {
+        Value key;
+        TG_RETURN_IF_ERROR(txn->GetNodeProperty(pnode, key_prop, &key));
+        std::string_view tl, tk;
+        Value target;
+        if (!key.is_string() || !ParseLegacyKey(key.as_string(), &tl, &tk, &target))
+          return Status::Corruption("legacy pending-link node " + std::to_string(pnode) + " has a malformed key " +
+                                    key.DebugString());
+        std::vector<storage::AdjEntry> links;
+        {
+          auto it = txn->Adjacency(pnode, storage::Direction::kIn, std::nullopt);
+          for (; it->Valid(); it->Next()) links.push_back(it->entry());
+          TG_RETURN_IF_ERROR(it->status());
+        }
+        for (const storage::AdjEntry& e : links) {
+          std::string type = graph.TypeName(e.type);
+          if (!type.starts_with(kLegacyPendingTypePrefix)) continue;
+          storage::RelRecord rec;
+          TG_RETURN_IF_ERROR(txn->GetRel(e.rel, &rec));
+          type.erase(0, kLegacyPendingTypePrefix.size());
+          TG_RETURN_IF_ERROR(writer.AddPending(rec.start, type, tl, tk, target, std::move(rec.props)));
+        }
+        TG_RETURN_IF_ERROR(txn->DeleteNode(pnode, /*detach=*/true));
+      }
+      TG_RETURN_IF_ERROR(txn->Commit());
+    }
+  }
+  auto key = graph.FindPropKey(kLegacyPendingKey);
+  if (!key || !graph.FindIndex(*label, *key)) return Status::OK();
+  Status s = graph.DropIndex(kLegacyPendingLabel, kLegacyPendingKey);
+  return s.IsNotFound() ? Status::OK() : s;
+}
 
 // ---------------------------------------------------------------------------
 // PendingTargets
 
-void PendingTargets::LoadOnce(storage::Graph& graph) {
-  {
-    std::lock_guard lock(mu_);
-    if (loaded_) return;
-    loaded_ = true;
-  }
-  auto label = graph.FindLabel(kPendingLabel);
-  auto tl = graph.FindPropKey("target_label");
-  auto tk = graph.FindPropKey("target_key");
-  if (!label || !tl || !tk) return;
+Status PendingTargets::LoadOnce(storage::Graph& graph) {
+  std::lock_guard load(load_mu_);
+  if (loaded_) return Status::OK();
+  TG_RETURN_IF_ERROR(ConvertLegacyPendingLinks(graph));
   auto snap = graph.NewSnapshot();
-  for (auto it = snap->ScanLabel(*label); it->Valid(); it->Next()) {
-    Value l, k;
-    if (snap->GetNodeProperty(it->id(), *tl, &l).ok() && snap->GetNodeProperty(it->id(), *tk, &k).ok() &&
-        l.is_string() && k.is_string())
-      Add(l.as_string(), k.as_string());
+  auto it = snap->ScanSide(std::string_view(&kByTarget, 1));
+  std::string last_label, last_key;
+  for (; it->Valid(); it->Next()) {
+    std::string_view rest = it->key().substr(1), t, label, key;
+    if (rest.size() < kHashBytes) return MalformedSide("short key");
+    rest.remove_prefix(kHashBytes);
+    if (!GetTarget(&rest, &t, &label, &key)) return MalformedSide("target");
+    if (label == last_label && key == last_key) continue;
+    Add(label, key);
+    last_label.assign(label);
+    last_key.assign(key);
   }
+  TG_RETURN_IF_ERROR(it->status());
+  loaded_ = true;
+  return Status::OK();
 }
 
 void PendingTargets::Add(std::string_view label, std::string_view key) {
@@ -155,15 +363,6 @@ Status GraphWriter::Relate(storage::TypeId type, storage::NodeId from, storage::
   return Status::OK();
 }
 
-std::string GraphWriter::PendingKey(std::string_view label, std::string_view key, const Value& value) {
-  std::string out;
-  out.reserve(label.size() + key.size() + 32);
-  out.append(label).push_back('\x1f');
-  out.append(key).push_back('\x1f');
-  out.append(value.is_string() ? "s:" + value.as_string() : value.DebugString());
-  return out;
-}
-
 Status GraphWriter::RelateByKey(std::string_view type, storage::NodeId from, std::string_view target_label,
                                 std::string_view target_key, const Value& value, const PropRefs& props, bool merge,
                                 bool* linked) {
@@ -177,19 +376,14 @@ Status GraphWriter::RelateByKey(std::string_view type, storage::NodeId from, std
   }
   if (!s.IsNotFound()) return s;
   *linked = false;
-  Value pending_key(PendingKey(target_label, target_key, value));
-  Value tl(target_label), tk(target_key);
-  PropRefs pending_props = {{txn_.GetOrCreatePropKey("target_label"), &tl},
-                            {txn_.GetOrCreatePropKey("target_key"), &tk}};
-  bool created = false;
-  WriteCounts before = counts_;
-  auto node = Upsert(txn_.GetOrCreateLabel(kPendingLabel), txn_.GetOrCreatePropKey(kPendingKey), pending_key,
-                     pending_props, &created);
-  if (!node.ok()) return node.status();
-  std::string pending_type(kPendingTypePrefix);
-  pending_type.append(type);
-  TG_RETURN_IF_ERROR(Relate(txn_.GetOrCreateType(pending_type), from, node.value(), props, merge));
-  counts_ = before;  // pending bookkeeping is not reported as graph content
+  return AddPending(from, type, target_label, target_key, value, ToProperties(props));
+}
+
+Status GraphWriter::AddPending(storage::NodeId from, std::string_view type, std::string_view target_label,
+                               std::string_view target_key, const Value& value, storage::Properties props) {
+  std::string t = TargetCode(target_label, target_key, value);
+  TG_RETURN_IF_ERROR(txn_.PutSide(ByTargetKey(t, from, type), std::move(props)));
+  TG_RETURN_IF_ERROR(txn_.PutSide(BySourceKey(from, t, type), {}));
   if (pending_) pending_->Add(target_label, target_key);
   return Status::OK();
 }
@@ -198,31 +392,56 @@ Status GraphWriter::ResolvePending(storage::NodeId node, std::string_view label)
   if (!pending_ || pending_->empty()) return Status::OK();
   std::vector<std::string> keys = pending_->KeysFor(label);
   if (keys.empty()) return Status::OK();
-  storage::LabelId pl = txn_.GetOrCreateLabel(kPendingLabel);
-  storage::PropKeyId pk = txn_.GetOrCreatePropKey(kPendingKey);
+  struct Link {
+    storage::NodeId source;
+    std::string type;
+    storage::Properties props;
+  };
+  std::vector<Link> links;
   for (const std::string& key : keys) {
     Value v;
     TG_RETURN_IF_ERROR(txn_.GetNodeProperty(node, txn_.GetOrCreatePropKey(key), &v));
     if (v.is_null()) continue;
-    storage::NodeId pnode = 0;
-    Status s = Find(pl, pk, Value(PendingKey(label, key, v)), &pnode);
-    if (s.IsNotFound()) continue;
-    TG_RETURN_IF_ERROR(s);
-    std::vector<storage::AdjEntry> links;
-    for (auto it = txn_.Adjacency(pnode, storage::Direction::kIn, std::nullopt); it->Valid(); it->Next())
-      links.push_back(it->entry());
-    for (const auto& e : links) {
-      storage::RelRecord rec;
-      TG_RETURN_IF_ERROR(txn_.GetRel(e.rel, &rec));
-      std::string type = txn_.graph().TypeName(rec.type);
-      if (type.rfind(kPendingTypePrefix, 0) != 0) continue;
-      type.erase(0, kPendingTypePrefix.size());
-      auto r = txn_.CreateRel(txn_.GetOrCreateType(type), rec.start, node, std::move(rec.props));
+    std::string t = TargetCode(label, key, v);
+    std::string prefix = ByTargetPrefix(t);
+    links.clear();
+    {
+      // Collect first: the transaction must not change under a live iterator.
+      auto it = txn_.ScanSide(prefix);
+      for (; it->Valid(); it->Next()) {
+        std::string_view rest = it->key().substr(prefix.size());
+        if (rest.size() < 8) return MalformedSide("source");
+        links.push_back({GetU64(rest), std::string(rest.substr(8)), it->props()});
+      }
+      TG_RETURN_IF_ERROR(it->status());
+    }
+    for (Link& l : links) {
+      TG_RETURN_IF_ERROR(txn_.DeleteSide(ByTargetKey(t, l.source, l.type)));
+      TG_RETURN_IF_ERROR(txn_.DeleteSide(BySourceKey(l.source, t, l.type)));
+      // A source deleted meanwhile (ids are never reused) loses its links.
+      if (!txn_.NodeExists(l.source)) continue;
+      auto r = txn_.CreateRel(txn_.GetOrCreateType(l.type), l.source, node, std::move(l.props));
       if (!r.ok()) return r.status();
       ++counts_.rels_created;
     }
-    TG_RETURN_IF_ERROR(txn_.DeleteNode(pnode, /*detach=*/true));
   }
+  return Status::OK();
+}
+
+Status GraphWriter::DropPendingFrom(storage::NodeId node) {
+  std::string prefix = BySourcePrefix(node);
+  std::vector<std::string> doomed;
+  {
+    auto it = txn_.ScanSide(prefix);
+    for (; it->Valid(); it->Next()) {
+      std::string_view rest = it->key().substr(prefix.size()), t, label, key;
+      if (!GetTarget(&rest, &t, &label, &key)) return MalformedSide("target");
+      doomed.push_back(ByTargetKey(t, node, rest));
+      doomed.emplace_back(it->key());
+    }
+    TG_RETURN_IF_ERROR(it->status());
+  }
+  for (const std::string& k : doomed) TG_RETURN_IF_ERROR(txn_.DeleteSide(k));
   return Status::OK();
 }
 
@@ -231,6 +450,12 @@ Status GraphWriter::DeleteIfOrphan(storage::NodeId node) {
   if (txn_.Degree(node, storage::Direction::kOut, std::nullopt) > 0 ||
       txn_.Degree(node, storage::Direction::kIn, std::nullopt) > 0)
     return Status::OK();
+  {
+    // A node waiting to link to something is in use, as a linked one is.
+    auto it = txn_.ScanSide(BySourcePrefix(node));
+    if (it->Valid()) return Status::OK();
+    TG_RETURN_IF_ERROR(it->status());
+  }
   if (auto hash_key = txn_.graph().FindPropKey("content_hash")) {
     Value v;
     TG_RETURN_IF_ERROR(txn_.GetNodeProperty(node, *hash_key, &v));
@@ -297,7 +522,6 @@ IndexNeeds DocumentIndexNeeds(const DocumentFacts& doc) {
   for (const auto& r : doc.rels()) {
     if (r.to) continue;
     add(&needs.property, tokens[r.target_label], tokens[r.target_key]);
-    add(&needs.unique, std::string(kPendingLabel), std::string(kPendingKey));
   }
   return needs;
 }
@@ -337,9 +561,10 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
         old.push_back(it->entry());
       for (const auto& e : old) {
         TG_RETURN_IF_ERROR(txn.DeleteRel(e.rel));
-        if (txn.graph().TypeName(e.type).rfind(kPendingTypePrefix, 0) != 0) ++writer.counts().rels_deleted;
+        ++writer.counts().rels_deleted;
         orphan_candidates.push_back(e.other);
       }
+      TG_RETURN_IF_ERROR(writer.DropPendingFrom(subject_id));
     } else if (!st.IsNotFound()) {
       return Annotate(st, "looking up " + tokens[s.label] + " '" + result->article_id + "'");
     }

@@ -22,11 +22,35 @@
 //              the two nodes (re-ingest does not duplicate them).
 //   by key     relate_by_key (e.g. CLOSEST to Article.file_hash) links to the
 //              target when it exists (in the document or the graph); else it
-//              is kept pending as a relationship of type "_PENDING_<type>"
-//              (same properties) to a node (:_PendingLink {key, target_label,
-//              target_key}), and completed — the pending node replaced by the
-//              real target — when a node with that label and property value
-//              is written later.
+//              is kept as a pending link, completed (a real relationship
+//              with the same type and properties) when a node with that
+//              label and property value is written later. A pending link is
+//              no part of the graph: it is a pair of storage side records
+//              (WriteTxn::PutSide) written in the document's transaction, so
+//              queries, counts and the schema never see it, and a failed
+//              document or a crash never leaves half of one. A link is
+//              identified by (source node, type, target): the same link
+//              recorded twice keeps the last properties. An edited document
+//              drops its subject's pending links with its other outgoing
+//              relationships; a link whose source was deleted meanwhile is
+//              dropped, not completed, when its target arrives.
+//
+// Pending-link side records. APPEND ONLY, NEVER RENUMBER: ON-DISK FORMAT.
+//   T = u32be len, target label, u32be len, target key, u32be len, value
+//       text, where the value text is 's' + bytes for a string, 'i' +
+//       decimal for an integer or an integral double (1 and 1.0 are one key,
+//       as in the indexes), 'd' + %.17g for another double, 'b' + 0/1 for a
+//       bool, 'x' + Value::DebugString() otherwise.
+//   by target  'p' h7 T source:u64be type -> the relationship's properties
+//              (h7 = the first 7 bytes of FNV-1a-64(T), big-endian: the scan
+//              for one target starts with 8 well-spread bytes, so a target
+//              without pending links costs a bloom-filter probe)
+//   by source  'q' source:u64be T type   -> {}
+//   The two records of a link are written and deleted together.
+// Databases written before side records kept a pending link as a
+// relationship "_PENDING_<type>" to a node (:_PendingLink {key,
+// target_label, target_key}); PendingTargets::LoadOnce converts them, in
+// one transaction, and drops the (_PendingLink, key) unique index.
 //
 // Thread-safety: a GraphWriter is used by the one thread owning the txn.
 // PendingTargets is thread-safe.
@@ -48,26 +72,38 @@
 
 namespace trendgraph::engine {
 
-inline constexpr std::string_view kPendingLabel = "_PendingLink";
-inline constexpr std::string_view kPendingKey = "key";
-inline constexpr std::string_view kPendingTypePrefix = "_PENDING_";
+// The legacy pending-link shapes (read only by the conversion).
+inline constexpr std::string_view kLegacyPendingLabel = "_PendingLink";
+inline constexpr std::string_view kLegacyPendingKey = "key";
+inline constexpr std::string_view kLegacyPendingTypePrefix = "_PENDING_";
 
 // The (label, key) pairs that pending links of one graph target, so that a
 // written node is checked only against keys that can have pending links.
+// It may name pairs that no longer have any (a dropped transaction's, a
+// completed link's): that costs a lookup, never a wrong answer.
 class PendingTargets {
  public:
-  // Reads the targets of existing _PendingLink nodes once.
-  void LoadOnce(storage::Graph& graph);
+  // Once per graph (until it succeeds): converts legacy pending links (see
+  // above; takes the graph's writer slot, so the caller must not hold a
+  // WriteTxn of this graph) and reads the targets of the stored ones.
+  // Concurrent callers wait for the first. Errors leave the graph unchanged.
+  Status LoadOnce(storage::Graph& graph);
   void Add(std::string_view label, std::string_view key);
   // The target keys of `label` (copy; usually empty).
   std::vector<std::string> KeysFor(std::string_view label) const;
   bool empty() const;
 
  private:
-  mutable std::mutex mu_;
+  std::mutex load_mu_;  // held by LoadOnce; guards loaded_
   bool loaded_ = false;
+  mutable std::mutex mu_;  // guards targets_
   std::set<std::pair<std::string, std::string>, std::less<>> targets_;
 };
+
+// Converts the legacy pending links of `graph` into side records in one
+// transaction, then drops the legacy unique index. A no-op when there are
+// none. Used by PendingTargets::LoadOnce; public for tests.
+Status ConvertLegacyPendingLinks(storage::Graph& graph);
 
 struct WriteCounts {
   uint64_t nodes_created = 0;
@@ -107,18 +143,25 @@ class GraphWriter {
                      const std::vector<std::pair<storage::PropKeyId, const Value*>>& props, bool merge, bool* linked);
 
   // Completes the pending links that target `node` (call after its
-  // properties were written).
+  // properties were written): each becomes a relationship from its source,
+  // or is dropped when the source no longer exists.
   Status ResolvePending(storage::NodeId node, std::string_view label);
 
-  // Deletes `node` if it has no relationships left and is not a document
-  // subject; pending-link nodes are deleted when unused.
+  // Drops the pending links that start at `node` (its document is replaced).
+  Status DropPendingFrom(storage::NodeId node);
+
+  // Deletes `node` if it has no relationships and no pending links left and
+  // is not a document subject.
   Status DeleteIfOrphan(storage::NodeId node);
 
   WriteCounts& counts() { return counts_; }
   storage::WriteTxn& txn() { return txn_; }
 
+  // Records a pending link in the transaction (both side records).
+  Status AddPending(storage::NodeId from, std::string_view type, std::string_view target_label,
+                    std::string_view target_key, const Value& value, storage::Properties props);
+
  private:
-  static std::string PendingKey(std::string_view label, std::string_view key, const Value& value);
   storage::WriteTxn& txn_;
   PendingTargets* pending_;
   WriteCounts counts_;

@@ -803,7 +803,8 @@ Result<IngestReport> PluginHost::Ingest(storage::Graph& graph, std::string_view 
   }
   TG_RETURN_IF_ERROR(EnsureBaseSchema(graph));
   PendingTargets* pending = impl_->PendingFor(graph);
-  pending->LoadOnce(graph);
+  if (Status s = pending->LoadOnce(graph); !s.ok())
+    return Status::Aborted("reading the pending links of graph '" + graph.name() + "': " + s.ToString());
 
   IngestReport report;
   report.documents.resize(documents.size());
