@@ -182,4 +182,18 @@ QueryOutcome ExecuteQuery(storage::Graph& graph, std::string_view text, const Va
 // writes. A text that does not parse counts as read (it will fail anyway).
 bool IsReadOnlyQuery(std::string_view text, const ProcedureRegistry* procedures);
 
+// ---------------------------------------------------------------------------
+// Temporal values from text, for callers outside a query (typed HTTP
+// parameters such as {"$datetime": "..."}).
+
+// Parses `text` as a value of `kind` (Value::Type::kDate, kLocalTime, kTime,
+// kLocalDateTime, kDateTime or kDuration) with the parser of the matching
+// function (date('...'), localtime('...'), time('...'), localdatetime('...'),
+// datetime('...'), duration('...')), so a parameter and the same text in a
+// query give the same value; a time with a named zone takes the zone's
+// offset now, as time('...') does. Errors: InvalidArgument carrying that
+// function's message (e.g. "datetime(): unknown time zone 'Mars/Olympus'"),
+// or naming the kind when `kind` is not temporal.
+[[nodiscard]] Result<Value> ParseTemporal(Value::Type kind, std::string_view text);
+
 }  // namespace trendgraph::query

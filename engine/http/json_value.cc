@@ -118,6 +118,29 @@ void WriteRel(JsonWriter& w, const RelRef& r, query::EntityView* view) {
   w.EndObject();
 }
 
+// The typed forms of temporal parameters, {"$<kind>": "<ISO 8601 text>"}:
+// explicit, so a plain string is never taken for a temporal value.
+struct TemporalTag {
+  std::string_view key;
+  Value::Type kind;
+  const char* example;
+};
+constexpr TemporalTag kTemporalTags[] = {
+    {"$date", Value::Type::kDate, "2024-03-05"},
+    {"$localtime", Value::Type::kLocalTime, "12:31:14.645"},
+    {"$time", Value::Type::kTime, "12:31:14+01:00"},
+    {"$localdatetime", Value::Type::kLocalDateTime, "2024-03-05T12:31:14"},
+    {"$datetime", Value::Type::kDateTime, "2024-03-05T12:31:14+08:00[Asia/Shanghai]"},
+    {"$duration", Value::Type::kDuration, "P1Y2M3DT4H"},
+};
+
+const TemporalTag* FindTemporalTag(std::string_view key) {
+  for (const TemporalTag& t : kTemporalTags) {
+    if (t.key == key) return &t;
+  }
+  return nullptr;
+}
+
 // Builds a Value tree from RapidJSON SAX events. Numbers arrive as raw text
 // (kParseNumbersAsStringsFlag) so that integers and floats stay apart and
 // an out-of-range integer is an error instead of a rounded double.
@@ -171,19 +194,20 @@ class ValueBuilder {
     if (m.size() == 1) {
       const auto& [k, inner] = *m.begin();
       if (k == "$float") {
-        if (!inner.is_string()) return Fail("\"$float\" takes \"NaN\", \"Infinity\" or \"-Infinity\"");
+        if (!inner.is_string()) return FailValue("\"$float\" takes \"NaN\", \"Infinity\" or \"-Infinity\"");
         const std::string& s = inner.as_string();
         if (s == "NaN") return Add(Value(std::numeric_limits<double>::quiet_NaN()));
         if (s == "Infinity") return Add(Value(std::numeric_limits<double>::infinity()));
         if (s == "-Infinity") return Add(Value(-std::numeric_limits<double>::infinity()));
-        return Fail("\"$float\" takes \"NaN\", \"Infinity\" or \"-Infinity\", not \"" + s + "\"");
+        return FailValue("\"$float\" takes \"NaN\", \"Infinity\" or \"-Infinity\", not \"" + s + "\"");
       }
-      if (k == "$date") {
-        Date d;
-        if (!inner.is_string() || !ParseIsoDate(inner.as_string(), &d)) {
-          return Fail("\"$date\" takes a \"YYYY-MM-DD\" string");
+      if (const TemporalTag* tag = FindTemporalTag(k)) {
+        if (!inner.is_string()) {
+          return FailValue("\"" + k + "\" takes a string such as \"" + tag->example + "\"");
         }
-        return Add(Value(d));
+        Result<Value> t = query::ParseTemporal(tag->kind, inner.as_string());
+        if (!t.ok()) return FailValue("\"" + k + "\": " + t.status().message());
+        return Add(std::move(t).value());
       }
     }
     return Add(std::move(v));
@@ -197,6 +221,8 @@ class ValueBuilder {
 
   Value TakeRoot() { return std::move(root_); }
   const std::string& error() const { return error_; }
+  // The document is well-formed JSON but a tagged value in it is not.
+  bool bad_value() const { return bad_value_; }
 
  private:
   struct Frame {
@@ -207,6 +233,10 @@ class ValueBuilder {
   bool Fail(std::string msg) {
     error_ = std::move(msg);
     return false;
+  }
+  bool FailValue(std::string msg) {
+    bad_value_ = true;
+    return Fail(std::move(msg));
   }
   bool Push(Value container) {
     if (stack_.size() >= kMaxDepth) return Fail("nesting deeper than 256 levels");
@@ -231,6 +261,7 @@ class ValueBuilder {
   std::vector<Frame> stack_;
   Value root_;
   std::string error_;
+  bool bad_value_ = false;
 };
 
 }  // namespace
@@ -321,7 +352,8 @@ Result<Value> ParseJson(std::string_view text) {
                              ? builder.error()
                              : std::string(rapidjson::GetParseError_En(r.Code()));
     if (text.empty()) reason = "the body is empty";
-    return Status::InvalidArgument("malformed JSON at offset " + std::to_string(r.Offset()) + ": " + reason);
+    return Status::InvalidArgument(std::string(builder.bad_value() ? "bad value" : "malformed JSON") + " at offset " +
+                                   std::to_string(r.Offset()) + ": " + reason);
   }
   return builder.TakeRoot();
 }

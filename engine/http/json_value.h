@@ -6,7 +6,9 @@
 //   float                            1.0, 1e-305 (always a '.' or an exponent);
 //                                    {"$float": "NaN" | "Infinity" | "-Infinity"}
 //   list, map                        array, object
-//   date                             "2024-03-05" (ISO string; see docs/http.md)
+//   date, localtime, time,           their ISO 8601 text, as the openCypher TCK
+//   localdatetime, datetime,         writes them: "2024-03-05", "12:31+01:00",
+//   duration                         "2024-03-05T12:00+08:00[Asia/Shanghai]", "P1DT2H"
 //   node    {"$node": {"id": "12", "labels": [...], "properties": {...}}}
 //   rel     {"$rel": {"id": "7", "type": "T", "start": "3", "end": "4", "properties": {...}}}
 //   path    {"$path": [node, rel, node, ...]}
@@ -14,8 +16,14 @@
 // Decoding (request parameters, request bodies) is the inverse for the
 // property kinds: an integer without '.' or exponent stays an int64 (out of
 // range is an error, never a silent float), anything with '.' or exponent is
-// a double, {"$float": ...} gives NaN/infinities and {"$date": "YYYY-MM-DD"}
-// a date. Strings must be valid UTF-8.
+// a double, {"$float": ...} gives NaN/infinities, and the temporal kinds come
+// as a one-member object naming the kind: {"$date": "2024-03-05"},
+// {"$localtime": "12:31"}, {"$time": "12:31+01:00"}, {"$localdatetime":
+// "2024-03-05T12:31"}, {"$datetime": "2024-03-05T12:31[Europe/Berlin]"},
+// {"$duration": "P1DT2H"}, parsed exactly as date('...'), ..., duration('...')
+// in a query (query::ParseTemporal); bad text is an InvalidArgument naming
+// the member and the function's complaint. A plain string always stays a
+// string. Strings must be valid UTF-8.
 //
 // Thread-safety: free functions over caller-owned data.
 #pragma once
@@ -45,7 +53,9 @@ void WriteJsonValue(JsonWriter& w, const Value& v, query::EntityView* view);
 
 // Parses a JSON document into a Value tree (objects become maps, arrays
 // lists). Errors: InvalidArgument "malformed JSON at offset N: <reason>",
-// naming the offset where the problem is.
+// naming the offset where the problem is, or "bad value at offset N:
+// <reason>" for well-formed JSON with a tagged value ("$float", "$date",
+// "$datetime", ...) that does not parse.
 Result<Value> ParseJson(std::string_view text);
 
 }  // namespace trendgraph::engine::http

@@ -901,3 +901,27 @@ constexpr ScalarFunctionDef kDefs[] = {
 std::span<const ScalarFunctionDef> TemporalFunctions() { return kDefs; }
 
 }  // namespace trendgraph::query::internal
+
+namespace trendgraph::query {
+
+Result<Value> ParseTemporal(Value::Type kind, std::string_view text) {
+  using namespace internal;  // NOLINT: this file's parsers
+  Value arg{std::string(text)};
+  FunctionContext ctx;
+  try {
+    switch (kind) {
+      case Value::Type::kDate: return FnDate(&arg, 1, ctx);
+      case Value::Type::kLocalTime: return FnLocalTime(&arg, 1, ctx);
+      case Value::Type::kTime: return FnTime(&arg, 1, ctx);
+      case Value::Type::kLocalDateTime: return FnLocalDateTime(&arg, 1, ctx);
+      case Value::Type::kDateTime: return FnDateTime(&arg, 1, ctx);
+      case Value::Type::kDuration: return FnDuration(&arg, 1, ctx);
+      default: break;
+    }
+  } catch (const QueryException& e) {
+    return Status::InvalidArgument(e.error().message);
+  }
+  return Status::InvalidArgument(std::string("ParseTemporal: ") + Value::TypeName(kind) + " is not a temporal kind");
+}
+
+}  // namespace trendgraph::query

@@ -119,6 +119,49 @@ TEST(JsonValueTest, DecodeTaggedFloatsAndDates) {
   EXPECT_TRUE(m.at("d").is_map());  // two members: an ordinary map
 }
 
+TEST(JsonValueTest, DecodeTaggedTemporals) {
+  Value v = Decode(R"({"lt": {"$localtime": "12:31:14.645876123"}, "t": {"$time": "12:31:14+01:00"},
+      "ldt": {"$localdatetime": "2024-03-05T12:31:14"}, "dt": {"$datetime": "2024-03-05T12:31:14[Asia/Shanghai]"},
+      "off": {"$datetime": "2024-03-05T12:31:14-05:00"}, "dur": {"$duration": "P1Y2M3DT4.5S"},
+      "week": {"$date": "2015-W30-2"}, "plain": "2024-03-05T12:31:14"})");
+  const auto& m = v.as_map();
+  ASSERT_TRUE(m.at("lt").is_local_time());
+  ASSERT_TRUE(m.at("t").is_time());
+  ASSERT_TRUE(m.at("ldt").is_local_date_time());
+  ASSERT_TRUE(m.at("dt").is_date_time());
+  ASSERT_TRUE(m.at("dur").is_duration());
+  ASSERT_TRUE(m.at("week").is_date());
+  EXPECT_TRUE(m.at("plain").is_string());
+  EXPECT_EQ(FormatTemporal(m.at("lt")), "12:31:14.645876123");
+  EXPECT_EQ(FormatTemporal(m.at("t")), "12:31:14+01:00");
+  EXPECT_EQ(FormatTemporal(m.at("ldt")), "2024-03-05T12:31:14");
+  EXPECT_EQ(FormatTemporal(m.at("dt")), "2024-03-05T12:31:14+08:00[Asia/Shanghai]");
+  EXPECT_EQ(m.at("dt").as_date_time().offset_seconds, 8 * 3600);
+  EXPECT_EQ(FormatTemporal(m.at("off")), "2024-03-05T12:31:14-05:00");
+  EXPECT_EQ(FormatTemporal(m.at("dur")), "P1Y2M3DT4.5S");
+  EXPECT_EQ(FormatTemporal(m.at("week")), "2015-07-21");
+}
+
+TEST(JsonValueTest, BadTaggedTemporalsNameTheMemberAndTheProblem) {
+  struct Case {
+    const char* json;
+    const char* message;
+  };
+  const Case cases[] = {
+      {R"([{"$time": "24:00"}])", "bad value at offset 18: \"$time\": time(): invalid time '24:00'"},
+      {R"({"a": {"$datetime": "2024-01-01T00:00[No/Where]"}})",
+       "bad value at offset 48: \"$datetime\": datetime(): unknown time zone 'No/Where'"},
+      {R"({"$duration": ["P1D"]})", "bad value at offset 21: \"$duration\" takes a string such as \"P1Y2M3DT4H\""},
+      {R"({"$date": "2024-13-01"})", "bad value at offset 22: \"$date\": date(): invalid date 2024-13-1"},
+  };
+  for (const Case& c : cases) {
+    Result<Value> r = ParseJson(c.json);
+    ASSERT_FALSE(r.ok()) << c.json;
+    EXPECT_TRUE(r.status().IsInvalidArgument());
+    EXPECT_EQ(r.status().message(), c.message);
+  }
+}
+
 TEST(JsonValueTest, RoundTripOfPropertyKinds) {
   Value::Map m;
   m["i"] = Value(7);
