@@ -3,10 +3,12 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <malloc.h>
 
 #include <array>
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <unordered_set>
@@ -209,6 +211,69 @@ cmark_syntax_extension* TableExtension() {
   return table;
 }
 
+int NoInlines(cmark_syntax_extension*, cmark_node*) { return 0; }
+
+// True when `table` parses a small table into table / table_header /
+// table_row / table_cell nodes whose cells keep their text as string content
+// and have no inline children. Checks the private copy below before use.
+bool ParsesTablesWithoutCellInlines(cmark_syntax_extension* table) {
+  static constexpr std::string_view kProbe = "| a | b |\n|---|---|\n| *x* | `y` |\n";
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  cmark_parser_attach_syntax_extension(parser, table);
+  cmark_parser_feed(parser, kProbe.data(), kProbe.size());
+  cmark_node* root = cmark_parser_finish(parser);
+  cmark_parser_free(parser);
+  if (root == nullptr) return false;
+  bool ok = false;
+  cmark_node* t = cmark_node_first_child(root);
+  const char* type = t ? cmark_node_get_type_string(t) : nullptr;
+  if (type != nullptr && std::string_view(type) == "table") {
+    cmark_node* row = cmark_node_last_child(t);
+    cmark_node* cell = row ? cmark_node_first_child(row) : nullptr;
+    const char* cell_type = cell ? cmark_node_get_type_string(cell) : nullptr;
+    const char* content = cell ? cmark_node_get_string_content(cell) : nullptr;
+    ok = cell_type != nullptr && std::string_view(cell_type) == "table_cell" && content != nullptr &&
+         std::string_view(content) == "*x*" && cmark_node_first_child(cell) == nullptr;
+  }
+  cmark_node_free(root);
+  return ok;
+}
+
+// The table extension for our parsers, minus the inline parse of its cells.
+//
+// Every value is read from the raw source lines (see the header), so the
+// inline nodes cmark builds under each table cell (~180 cells on a generated
+// page, ~13% of the parse) are never looked at. Block structure does not
+// depend on them: cmark-gfm parses inlines only after all blocks are closed
+// (process_inlines in cmark_parser_finish), asking each node's extension
+// whether it "contains inlines". The answer is per extension object, and the
+// registered "table" object is shared by every cmark user in the process, so
+// it stays untouched: we use a private copy whose only difference is that
+// callback. cmark-gfm has no public way to clone an extension; the object is
+// a flat calloc'ed struct of callbacks and plain data (name and private
+// pointers are shared, never freed through the copy, which lives as long as
+// the process), so a byte copy of the allocation is one. The copy is checked
+// on a probe table before use; should a future cmark-gfm break that, we fall
+// back to the shared extension and only lose the speed.
+// signals_cell_inlines_test proves the result identical to a full parse.
+cmark_syntax_extension* TableExtensionWithoutCellInlines() {
+  static cmark_syntax_extension* table = [] {
+    cmark_syntax_extension* shared = TableExtension();
+    const size_t size = malloc_usable_size(shared);
+    void* copy = size != 0 ? std::malloc(size) : nullptr;
+    if (copy == nullptr) return shared;
+    std::memcpy(copy, shared, size);
+    auto* mine = static_cast<cmark_syntax_extension*>(copy);
+    cmark_syntax_extension_set_contains_inlines_func(mine, &NoInlines);
+    if (!ParsesTablesWithoutCellInlines(mine)) {
+      std::free(copy);
+      return shared;
+    }
+    return mine;
+  }();
+  return table;
+}
+
 // A per-thread bump allocator for cmark: a page's parse makes thousands of
 // small allocations (nodes, strbufs, table cells) that all die together, so
 // malloc/free dominated the profile. Blocks carry their size so realloc can
@@ -363,8 +428,9 @@ std::string LineRef(uint32_t line) { return "line " + std::to_string(line); }
 // One document's parse: holds the split lines and the dedupe state.
 class SignalsDocParser {
  public:
-  SignalsDocParser(std::string_view file_name, std::string_view text, SignalsDocument* doc, std::string* error)
-      : file_name_(BaseName(file_name)), text_(text), doc_(doc), error_(error) {}
+  SignalsDocParser(std::string_view file_name, std::string_view text, SignalsDocument* doc, std::string* error,
+                   const SignalsParseOptions& options)
+      : file_name_(BaseName(file_name)), text_(text), doc_(doc), error_(error), options_(options) {}
   // A scratch concept still held goes back to the document for reuse.
   ~SignalsDocParser() {
     if (scratch_taken_) doc_->recycled.push_back(std::move(scratch_));
@@ -394,6 +460,7 @@ class SignalsDocParser {
   std::string_view text_;
   SignalsDocument* doc_;
   std::string* error_;
+  const SignalsParseOptions& options_;
   std::vector<std::string_view> lines_;
   std::vector<std::string> cells_;
   std::vector<Column> columns_;
@@ -585,7 +652,8 @@ bool SignalsDocParser::Run() {
   // scope ends; nodes and parser are never freed one by one.
   ArenaScope arena_scope;
   cmark_parser* parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, CmarkArena::Allocator());
-  cmark_parser_attach_syntax_extension(parser, TableExtension());
+  cmark_parser_attach_syntax_extension(
+      parser, options_.parse_cell_inlines ? TableExtension() : TableExtensionWithoutCellInlines());
   cmark_parser_feed(parser, text_.data(), text_.size());
   cmark_node* root = cmark_parser_finish(parser);
   if (root == nullptr) return Fail("markdown parser failed");
@@ -684,6 +752,8 @@ void SignalsDocument::Clear() {
   closest.clear();
 }
 
+bool SignalsParserSkipsCellInlines() { return TableExtensionWithoutCellInlines() != TableExtension(); }
+
 bool LooksLikeSignalsDocument(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   return text.substr(0, 4) == "# __";
@@ -694,7 +764,7 @@ bool ParseSignalsDocument(std::string_view file_name, std::string_view text, Sig
   doc->Clear();
   error->clear();
   if (!CheckDocumentText(&text, options.max_document_bytes, "signals", "a markdown page", error)) return false;
-  SignalsDocParser p(file_name, text, doc, error);
+  SignalsDocParser p(file_name, text, doc, error, options);
   if (!p.Run()) {
     doc->Clear();
     return false;

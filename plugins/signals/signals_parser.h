@@ -86,12 +86,21 @@ struct SignalsDocument {
   std::vector<SignalsConcept> recycled;
 };
 
-// Limits that bound the work on hostile input.
+// Limits that bound the work on hostile input, and how much cmark parses.
 struct SignalsParseOptions {
   // Documents larger than this are refused (default 2 MiB; real pages are
   // under 40 KB, generated ones under 15 KB).
   size_t max_document_bytes = size_t{2} << 20;
+  // Whether cmark-gfm also inline-parses table cells (default false). No
+  // value depends on it (values come from the raw lines); true is the plain
+  // full parse, for tests that prove the two give the same document.
+  bool parse_cell_inlines = false;
 };
+
+// True when parses with the default options skip cmark's inline parse of
+// table cells (false when cmark-gfm's table extension could not be copied,
+// so every parse is the full one: same results, slower).
+[[nodiscard]] bool SignalsParserSkipsCellInlines();
 
 // True when `text` looks like a signals page (line 1 starts with "# __").
 [[nodiscard]] bool LooksLikeSignalsDocument(std::string_view text);

@@ -2,6 +2,7 @@
 // document is) must give exactly what a fresh document gives: Clear()
 // recycles concepts and keeps string capacity, so a field left over from a
 // longer earlier row or page would show here.
+#include "signals_dump.h"
 #include "signals_parser.h"
 #include "test_util.h"
 
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,20 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every field of the result, one line each.
-std::string Dump(const SignalsDocument& d) {
-  std::ostringstream o;
-  const SignalsArticle& a = d.article;
-  o << "article|" << a.id << "|" << a.title << "|" << a.page << "|" << a.published << "|" << a.url << "|"
-    << a.category << "|" << a.type << "|" << a.summary << "|" << a.file_hash << "\n";
-  for (const SignalsConcept& c : d.concepts) {
-    o << "concept|" << static_cast<int>(c.label) << "|" << c.name << "|" << c.display << "|" << c.description
-      << "|" << c.change << "|" << c.ten_year << "|" << c.driving_force << "|"
-      << (c.relevancy ? std::to_string(*c.relevancy) : "-") << "|" << c.line << "\n";
-  }
-  for (const SignalsClosest& c : d.closest) o << "closest|" << c.file_hash << "|" << c.title << "|" << c.rank << "\n";
-  return o.str();
-}
+std::string Dump(const SignalsDocument& d) { return DumpSignalsDocument(d); }
 
 std::string Fresh(const std::string& name, const std::string& text) {
   SignalsDocument d;
