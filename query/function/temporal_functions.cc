@@ -452,6 +452,21 @@ Value FromMap(std::string_view fn, TemporalKind kind, const Value::Map& m) {
     if (has_tz) ShiftOffset(&days, &nanos, 0, offset);
     return Assemble(kind, days, nanos, offset, zone);
   }
+  // A datetime from a time with an offset (or zone) and a new timezone:
+  // java.time's order, which Neo4j follows: the local date and time, field
+  // overrides included, are read in the time's own zone, and that instant
+  // is shown in the new zone. The time's zone thus gives the offset of the
+  // final local date (a summer date gets the summer offset), not of the
+  // date the time came with.
+  if (kind == TemporalKind::kDateTime && has_tz && has_time_base && time_base.has_offset) {
+    days = DateFromMap(date_fields).days;
+    int64_t nanos = TimeFromFields(fn, m, time_base.nanos, true);
+    DateTime at = time_base.zone != 0 ? MakeZonedDateTime(days, nanos, time_base.zone)
+                                      : MakeDateTime(days, nanos, time_base.offset_seconds);
+    at.zone = zone;
+    at.offset_seconds = zone != 0 ? ZoneOffsetAt(zone, at.seconds) : offset;
+    return Value(at);
+  }
   // A base with an offset moved to a given timezone keeps its instant.
   if (has_tz && has_time_base && time_base.has_offset) {
     int64_t d = has_date_base ? date_base.days : 0;

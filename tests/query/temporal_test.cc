@@ -283,6 +283,28 @@ TEST(TemporalZones, NamedZonesFollowTheTzDatabase) {
   EXPECT_EQ(C("localdatetime", {before}), "2017-10-28T12:00");
 }
 
+TEST(TemporalZones, DateAndTimeIntoANewZoneReadTheTimeInItsOwnZoneFirst) {
+  // java.time's order (TCK Temporal3 [10]): the final local date and time,
+  // overrides included, in the time's zone (Stockholm is on summer time by
+  // 1984-03-28, though not on 1984-03-07 nor 1984-10-11), then shown in the
+  // new zone.
+  Value other_date = Call("localdatetime", {M({{"year", 1984}, {"week", 10}, {"dayOfWeek", 3}, {"hour", 12}})});
+  Value other_time =
+      Call("datetime", {M({{"year", 1984}, {"month", 10}, {"day", 11}, {"hour", 12}, {"timezone", "Europe/Stockholm"}})});
+  EXPECT_EQ(C("datetime", {M({{"date", other_date}, {"time", other_time}, {"day", 28}, {"second", 42},
+                              {"timezone", "Pacific/Honolulu"}})}),
+            "1984-03-28T00:00:42-10:00[Pacific/Honolulu]");
+  EXPECT_EQ(C("datetime", {M({{"date", other_date}, {"time", other_time}, {"timezone", "Pacific/Honolulu"}})}),
+            "1984-03-07T01:00-10:00[Pacific/Honolulu]");
+  // The instant is kept, so the date moves when the new zone is past midnight.
+  EXPECT_EQ(C("datetime", {M({{"date", Call("date", {"2024-03-05"})}, {"time", Call("time", {"22:00+01:00"})},
+                              {"timezone", "+05:00"}})}),
+            "2024-03-06T02:00+05:00");
+  EXPECT_EQ(C("datetime", {M({{"datetime", Call("datetime", {"2024-03-05T22:00+01:00"})}, {"hour", 23},
+                              {"timezone", "Asia/Shanghai"}})}),
+            "2024-03-06T06:00+08:00[Asia/Shanghai]");
+}
+
 TEST(TemporalNow, OneInstantPerStatement) {
   FunctionContext ctx;
   ctx.statement_time_nanos = 1437514832142000000;  // 2015-07-21T21:40:32.142Z
