@@ -76,13 +76,6 @@ bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= '
 
 }  // namespace
 
-std::string_view TrimBlank(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsBlank(s[b])) ++b;
-  while (e > b && IsBlank(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
 bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
   size_t i = 0;
   const size_t n = s.size();
@@ -111,8 +104,19 @@ bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
 }
 
 void AppendLowerUtf8(std::string_view s, std::string* out) {
-  out->reserve(out->size() + s.size());
   size_t i = 0;
+  // ASCII prefix (most names are all ASCII): written straight into the
+  // grown string instead of one push_back per byte.
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  const size_t base = out->size();
+  out->resize(base + i);
+  char* dst = out->data() + base;
+  for (size_t k = 0; k < i; ++k) {
+    const char c = s[k];
+    dst[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  if (i == s.size()) return;
+  out->reserve(out->size() + (s.size() - i));
   while (i < s.size()) {
     const char c = s[i];
     if (static_cast<unsigned char>(c) < 0x80) {

@@ -16,8 +16,14 @@ namespace trendgraph::formats {
 // Whitespace in every format rule means space and tab only.
 [[nodiscard]] inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-// Removes spaces and tabs at both ends.
-[[nodiscard]] std::string_view TrimBlank(std::string_view s);
+// Removes spaces and tabs at both ends. Inline: called per cell, bullet
+// and line.
+[[nodiscard]] inline std::string_view TrimBlank(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsBlank(s[b])) ++b;
+  while (e > b && IsBlank(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing
 // above U+10FFFF). On false, `*bad_offset` (when given) is the byte offset of

@@ -109,6 +109,20 @@ void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
   lines->emplace_back(start, static_cast<size_t>(end - start));
 }
 
+// The number of '|' in `s`. Counted in 8-bit lanes, 255 bytes at a time,
+// which the compiler vectorises without widening (std::count widened every
+// byte to 64 bits: ~2% of a page's parse, for the cell limit check).
+size_t CountBars(std::string_view s) {
+  size_t total = 0;
+  for (size_t i = 0; i < s.size();) {
+    const size_t end = std::min(s.size(), i + 255);
+    uint8_t n = 0;
+    for (; i < end; ++i) n = static_cast<uint8_t>(n + (s[i] == '|'));
+    total += n;
+  }
+  return total;
+}
+
 // Splits a table row at '|' not preceded by '\', drops the pieces before the
 // first and after the last '|', trims each cell and turns "\|" into "|".
 void SplitRow(std::string_view row, std::vector<std::string>* cells) {
@@ -624,7 +638,7 @@ bool SignalsDocParser::Run() {
       return Fail(LineRef(static_cast<uint32_t>(i + 1)) + ": more than " + std::to_string(kMaxContainerPrefix) +
                   " leading block markers ('>', list markers, indentation); not a signals page");
     }
-    if (static_cast<size_t>(std::count(l.begin(), l.end(), '|')) > kMaxTableCells + 1) {
+    if (l.size() > kMaxTableCells + 1 && CountBars(l) > kMaxTableCells + 1) {
       return Fail(LineRef(static_cast<uint32_t>(i + 1)) + ": more than " + std::to_string(kMaxTableCells) +
                   " table cells in one row");
     }

@@ -35,6 +35,22 @@ TEST(FormatText, UnicodeLowerCaseLatinGreekCyrillic) {
   EXPECT_EQ(NormaliseName("Côte d’Ivoire"), "côte d’ivoire");
 }
 
+// AppendLowerUtf8 appends (an ASCII prefix written in bulk, then the rest
+// code point by code point) after what `out` already holds.
+TEST(FormatText, LowerCaseAppendsAfterExistingText) {
+  std::string out = "Keep|";
+  AppendLowerUtf8("ABC def", &out);
+  EXPECT_EQ(out, "Keep|abc def");
+  AppendLowerUtf8("XY ÉCOLE Z", &out);
+  EXPECT_EQ(out, "Keep|abc defxy école z");
+  AppendLowerUtf8("", &out);
+  AppendLowerUtf8("ÀB", &out);
+  EXPECT_EQ(out, "Keep|abc defxy école zàb");
+  std::string first;
+  AppendLowerUtf8("Q\xFF", &first);
+  EXPECT_EQ(first, "q\xFF");
+}
+
 TEST(FormatText, InvalidUtf8IsCopiedNotCrashed) {
   std::string bad = "A\xFF\xC3";
   EXPECT_EQ(NormaliseName(bad), "a\xFF\xC3");
