@@ -66,8 +66,15 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
     *out = cached.token;
     return true;
   }
-  auto it = token_ids_.find(name);
-  if (it != token_ids_.end()) {
+  if (tokens_.size() <= kLinearTokens) {
+    for (size_t i = 0; i < tokens_.size(); ++i) {
+      if (tokens_[i] == name) {
+        cached = NameCacheEntry{s.data, s.len, static_cast<Token>(i)};
+        *out = static_cast<Token>(i);
+        return true;
+      }
+    }
+  } else if (auto it = token_ids_.find(name); it != token_ids_.end()) {
     cached = NameCacheEntry{s.data, s.len, it->second};
     *out = it->second;
     return true;
@@ -78,7 +85,11 @@ bool DocumentFacts::Intern(tg_string s, const char* what, Token* out) {
   }
   Token t = static_cast<Token>(tokens_.size());
   tokens_.emplace_back(name);
-  token_ids_.emplace(tokens_.back(), t);
+  if (tokens_.size() == kLinearTokens + 1) {
+    for (size_t i = 0; i < tokens_.size(); ++i) token_ids_.emplace(tokens_[i], static_cast<Token>(i));
+  } else if (tokens_.size() > kLinearTokens + 1) {
+    token_ids_.emplace(tokens_.back(), t);
+  }
   cached = NameCacheEntry{s.data, s.len, t};
   *out = t;
   return true;

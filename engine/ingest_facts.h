@@ -50,6 +50,7 @@ class DocumentFacts final : public tg_facts {
     // growing (and moving every buffered fact) from 1.
     nodes_.reserve(kInitialFacts);
     rels_.reserve(kInitialFacts);
+    tokens_.reserve(kLinearTokens);
   }
 
   // tg_facts
@@ -91,7 +92,11 @@ class DocumentFacts final : public tg_facts {
   std::string_view name_;
   std::string_view bytes_;
   std::vector<std::string> tokens_;
-  // Transparent hashing: a name is looked up by view, copied only when new.
+  // A document uses ~20 names: up to kLinearTokens they are found by a scan
+  // of tokens_ (no map nodes to allocate and free per document); past that,
+  // token_ids_ holds them all. Transparent hashing: a name is looked up by
+  // view, copied only when new.
+  static constexpr size_t kLinearTokens = 32;
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
