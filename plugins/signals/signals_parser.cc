@@ -123,35 +123,41 @@ size_t CountBars(std::string_view s) {
   return total;
 }
 
-// Splits a table row at '|' not preceded by '\', drops the pieces before the
-// first and after the last '|', trims each cell and turns "\|" into "|".
-void SplitRow(std::string_view row, std::vector<std::string>* cells) {
+// Splits a table row at '|' not preceded by '\\', drops the pieces before the
+// first and after the last '|', trims each cell and turns "\\|" into "|".
+// Cells are views into `row`, except a cell holding "\\|": that one is
+// unescaped into (*escaped)[i] and viewed there (valid until the next call).
+void SplitRow(std::string_view row, std::vector<std::string_view>* cells, std::vector<std::string>* escaped) {
   row = TrimBlank(row);
-  size_t count = 0;
+  cells->clear();
+  bool any_escaped = false;
   size_t piece_start = std::string_view::npos;  // npos until the first '|'
   size_t pos = 0;
   while (true) {
     size_t bar = row.find('|', pos);
     if (bar == std::string_view::npos) break;
     pos = bar + 1;
-    if (bar > 0 && row[bar - 1] == '\\') continue;
-    if (piece_start != std::string_view::npos) {
-      std::string_view cell = TrimBlank(row.substr(piece_start, bar - piece_start));
-      if (count == cells->size()) cells->emplace_back();
-      std::string& out = (*cells)[count++];
-      if (cell.find("\\|") == std::string_view::npos) {
-        out.assign(cell);
-      } else {
-        out.clear();
-        for (size_t k = 0; k < cell.size(); ++k) {
-          if (cell[k] == '\\' && k + 1 < cell.size() && cell[k + 1] == '|') continue;
-          out.push_back(cell[k]);
-        }
-      }
+    if (bar > 0 && row[bar - 1] == '\\') {
+      any_escaped = true;
+      continue;
     }
+    if (piece_start != std::string_view::npos) cells->push_back(TrimBlank(row.substr(piece_start, bar - piece_start)));
     piece_start = bar + 1;
   }
-  cells->resize(count);
+  if (!any_escaped) return;
+  // Sized once before any cell points into it, so no view is invalidated.
+  if (escaped->size() < cells->size()) escaped->resize(cells->size());
+  for (size_t i = 0; i < cells->size(); ++i) {
+    const std::string_view cell = (*cells)[i];
+    if (cell.find("\\|") == std::string_view::npos) continue;
+    std::string& out = (*escaped)[i];
+    out.clear();
+    for (size_t k = 0; k < cell.size(); ++k) {
+      if (cell[k] == '\\' && k + 1 < cell.size() && cell[k + 1] == '|') continue;
+      out.push_back(cell[k]);
+    }
+    (*cells)[i] = out;
+  }
 }
 
 // "Title" and "page" of line 1, in either header form:
@@ -476,7 +482,8 @@ class SignalsDocParser {
   std::string* error_;
   const SignalsParseOptions& options_;
   std::vector<std::string_view> lines_;
-  std::vector<std::string> cells_;
+  std::vector<std::string_view> cells_;  // the current row's cells (SplitRow)
+  std::vector<std::string> escaped_cells_;
   std::vector<Column> columns_;
   static constexpr size_t kLinearDedupeLimit = 128;
   static constexpr size_t kMaxContainerPrefix = 64;
@@ -557,22 +564,22 @@ bool SignalsDocParser::HandleTable(SignalsLabel label, cmark_node* table) {
   cmark_node* row = cmark_node_first_child(table);
   if (row == nullptr) return true;
   // Header row: columns by header text.
-  SplitRow(Line(cmark_node_get_start_line(row)), &cells_);
+  SplitRow(Line(cmark_node_get_start_line(row)), &cells_, &escaped_cells_);
   columns_.clear();
-  for (const std::string& h : cells_) columns_.push_back(ColumnFromHeader(h));
+  for (std::string_view h : cells_) columns_.push_back(ColumnFromHeader(h));
   for (row = cmark_node_next(row); row != nullptr; row = cmark_node_next(row)) {
     if (!IsType(row, "table_row")) continue;
     const int line_no = cmark_node_get_start_line(row);
-    SplitRow(Line(line_no), &cells_);
+    SplitRow(Line(line_no), &cells_, &escaped_cells_);
     SignalsConcept& c = Scratch();
     c.label = label;
     c.line = static_cast<uint32_t>(line_no);
     const size_t n = std::min(cells_.size(), columns_.size());
     std::string_view relevancy;
-    // Cells are copied, not moved: cells_ and the recycled concepts both keep
-    // their capacity, so a row costs no allocation once warm.
+    // Cells are views into the line, copied once into the recycled concept
+    // (whose strings keep their capacity: no allocation once warm).
     for (size_t i = 0; i < n; ++i) {
-      const std::string& cell = cells_[i];
+      const std::string_view cell = cells_[i];
       switch (columns_[i]) {
         case Column::kName:
           NormaliseNameInto(cell, &c.name);
