@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "signals_dump.h"
@@ -57,6 +58,32 @@ size_t ExpectSameBothWays(const std::vector<fs::path>& files) {
     parsed += fast.rfind("error: ", 0) != 0;
   }
   return parsed;
+}
+
+// First use from several threads at once (the private extension is made on
+// first use; this test runs first in this binary): every thread gets the
+// documents a single-threaded full parse gives.
+TEST(SignalsCellInlines, ConcurrentFirstUseParsesTheSame) {
+  const auto files = MarkdownFiles(fs::path(TRENDGRAPH_CORPUS_DIR) / "signals");
+  ASSERT_GT(files.size(), 60u);
+  std::vector<std::string> names, texts;
+  for (const fs::path& p : files) {
+    names.push_back(p.filename().string());
+    texts.push_back(testing::ReadFile(p));
+  }
+  constexpr int kThreads = 4;
+  std::vector<std::vector<std::string>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < texts.size(); ++i) got[t].push_back(ParseToText(names[i], texts[i], false));
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string full = ParseToText(names[i], texts[i], true);
+    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(got[t][i], full) << names[i] << " thread " << t;
+  }
 }
 
 // The private extension copy passed its self-check, so the tests below
