@@ -59,11 +59,19 @@ int32_t Seconds(std::chrono::seconds s) { return static_cast<int32_t>(s.count())
 }  // namespace
 
 Result<int32_t> LookupTimeZone(std::string_view name) {
+  // A query names the same zone row after row: each thread's last hit skips
+  // the database's search and the intern table's lock (ids live as long as
+  // the process, so the pair never goes stale).
+  thread_local std::string last_name;
+  thread_local int32_t last_id = 0;
+  if (last_id != 0 && name == last_name) return last_id;
   Status error;
   const date::time_zone* z = Locate(name, &error);
   if (z == nullptr) return error;
   int32_t id = InternZoneName(name);
   if (static_cast<size_t>(id) < kCachedZones) g_zones[static_cast<size_t>(id)].store(z, std::memory_order_release);
+  last_name.assign(name);
+  last_id = id;
   return id;
 }
 
