@@ -187,7 +187,7 @@ bool ParseLegacyKey(std::string_view k, std::string_view* label, std::string_vie
 // ---------------------------------------------------------------------------
 // Legacy pending links
 
-Status ConvertLegacyPendingLinks(storage::Graph& graph) {
+Status ConvertLegacyPendingLinks(storage::Graph& graph, PendingTargets* targets) {
   auto label = graph.FindLabel(kLegacyPendingLabel);
   if (!label) return Status::OK();
   {
@@ -204,7 +204,7 @@ Status ConvertLegacyPendingLinks(storage::Graph& graph) {
         TG_RETURN_IF_ERROR(it->status());
       }
       storage::PropKeyId key_prop = txn->GetOrCreatePropKey(kLegacyPendingKey);
-      GraphWriter writer(*txn, nullptr);
+      GraphWriter writer(*txn, targets);
       for (storage::NodeId pnode : nodes) {
         Value key;
         TG_RETURN_IF_ERROR(txn->GetNodeProperty(pnode, key_prop, &key));
@@ -243,10 +243,23 @@ Status ConvertLegacyPendingLinks(storage::Graph& graph) {
 
 Status PendingTargets::LoadOnce(storage::Graph& graph) {
   std::lock_guard load(load_mu_);
+  if (converted_ && loaded_) return Status::OK();
+  if (!converted_) {
+    TG_RETURN_IF_ERROR(ConvertLegacyPendingLinks(graph, this));
+    converted_ = true;
+  }
   if (loaded_) return Status::OK();
-  TG_RETURN_IF_ERROR(ConvertLegacyPendingLinks(graph));
   auto snap = graph.NewSnapshot();
-  auto it = snap->ScanSide(std::string_view(&kByTarget, 1));
+  return LoadStoredLocked(*snap);
+}
+
+Status PendingTargets::LoadStoredOnce(storage::GraphReader& reader) {
+  std::lock_guard load(load_mu_);
+  return loaded_ ? Status::OK() : LoadStoredLocked(reader);
+}
+
+Status PendingTargets::LoadStoredLocked(storage::GraphReader& reader) {
+  auto it = reader.ScanSide(std::string_view(&kByTarget, 1));
   std::string last_label, last_key;
   for (; it->Valid(); it->Next()) {
     std::string_view rest = it->key().substr(1), t, label, key;

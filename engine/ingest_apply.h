@@ -88,22 +88,30 @@ class PendingTargets {
   // WriteTxn of this graph) and reads the targets of the stored ones.
   // Concurrent callers wait for the first. Errors leave the graph unchanged.
   Status LoadOnce(storage::Graph& graph);
+  // For a writer already holding the graph's WriteTxn (a writing
+  // procedure): reads the stored targets through `reader` once, without
+  // converting legacy pending links (that needs a transaction of its own:
+  // the next ingest does it).
+  Status LoadStoredOnce(storage::GraphReader& reader);
   void Add(std::string_view label, std::string_view key);
   // The target keys of `label` (copy; usually empty).
   std::vector<std::string> KeysFor(std::string_view label) const;
   bool empty() const;
 
  private:
-  std::mutex load_mu_;  // held by LoadOnce; guards loaded_
+  std::mutex load_mu_;  // held while loading; guards the two flags
+  bool converted_ = false;
   bool loaded_ = false;
+  Status LoadStoredLocked(storage::GraphReader& reader);
   mutable std::mutex mu_;  // guards targets_
   std::set<std::pair<std::string, std::string>, std::less<>> targets_;
 };
 
 // Converts the legacy pending links of `graph` into side records in one
-// transaction, then drops the legacy unique index. A no-op when there are
-// none. Used by PendingTargets::LoadOnce; public for tests.
-Status ConvertLegacyPendingLinks(storage::Graph& graph);
+// transaction (adding their targets to `targets` if given), then drops the
+// legacy unique index. A no-op when there are none. Used by
+// PendingTargets::LoadOnce.
+Status ConvertLegacyPendingLinks(storage::Graph& graph, PendingTargets* targets);
 
 struct WriteCounts {
   uint64_t nodes_created = 0;

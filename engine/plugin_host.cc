@@ -520,7 +520,12 @@ query::ProcedureFn PluginHost::Impl::MakeProcedure(PluginRecord* rec, const tg_p
       std::unique_ptr<ProcedureFacts> writes;
       if (sig.writes) {
         if (!pctx.txn) return fail(ErrorCode::kProcedureError, "writes to the graph but the query runs read-only");
-        writes = std::make_unique<ProcedureFacts>(*pctx.txn, pctx.graph ? PendingFor(*pctx.graph) : nullptr);
+        PendingTargets* pending = pctx.graph ? PendingFor(*pctx.graph) : nullptr;
+        if (pending) {
+          if (Status s = pending->LoadStoredOnce(*pctx.txn); !s.ok())
+            return fail(ErrorCode::kProcedureError, "reading the pending links: " + s.ToString());
+        }
+        writes = std::make_unique<ProcedureFacts>(*pctx.txn, pending);
         writes->ctx = &ctx;
       }
       tg_rows rows;

@@ -390,6 +390,27 @@ TEST_F(IngestPipelineTest, LegacyPendingLinkNodesAreConvertedOnFirstUse) {
   EXPECT_EQ(Query("MATCH (n) RETURN count(n)"), (std::vector<std::string>{"3"}));
 }
 
+TEST_F(IngestPipelineTest, WritingProcedureAfterARestartCompletesStoredLinks) {
+  ASSERT_TRUE(IngestOne("a.txt", "TGL1\narticle https://a.example/1|A|hashA\nlink hashP|4\n").ok);
+  Restart();
+  // The first thing the new process does is a writing procedure (no ingest
+  // has read the stored pending links yet).
+  query::ProcedureRegistry registry;
+  PluginHost host(&registry);
+  ASSERT_OK(host.Load(TestPlugin("tp_lines")));
+  struct Discard : query::ResultSink {
+    void OnColumns(const std::vector<std::string>&) override {}
+    bool OnRow(const std::vector<Value>&, query::EntityView&) override { return true; }
+  } sink;
+  query::QueryOutcome out = query::ExecuteQuery(*graph_, "CALL tp.page('https://p.example/1', 'hashP')", {}, {},
+                                                &registry, &sink);
+  ASSERT_TRUE(out.ok) << out.error.message;
+  EXPECT_EQ(Query("MATCH (a:Article)-[r:CLOSEST]->(p) RETURN a.id, p.id, r.rank"),
+            (std::vector<std::string>{"https://a.example/1 | https://p.example/1 | 4"}));
+  EXPECT_EQ(PendingLinks(), 0u);
+  ExpectVisibleGraph(2, 1);
+}
+
 TEST_F(IngestPipelineTest, NumericLinkKeysMatchAsTheIndexesDo) {
   // 2 and 2.0 are one key value in the indexes; a pending link to either is
   // completed by a node holding the other, and 2.5 is another key.

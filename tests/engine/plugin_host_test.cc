@@ -31,7 +31,7 @@ TEST(PluginHostTest, LoadsSourcePluginAndRegistersItsProcedures) {
   EXPECT_EQ(list[0].version, "1.0.0");
   EXPECT_EQ(list[0].abi_version, TG_ABI_VERSION);
   EXPECT_EQ(list[0].path, TestPlugin("tp_lines"));
-  EXPECT_EQ(list[0].procedures.size(), 5u);
+  EXPECT_EQ(list[0].procedures.size(), 6u);
 
   const auto* echo = registry.Find("TP.ECHO");  // case-insensitive lookup
   ASSERT_NE(echo, nullptr);

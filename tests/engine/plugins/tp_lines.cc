@@ -7,7 +7,8 @@
 //   throw <message>                    throw a C++ exception (after the facts above)
 //   badutf8                            emit a keyword that is not UTF-8
 //   badhandle                          relate to a handle that does not exist
-// Procedures: tp.echo, tp.keywords, tp.add (writes), tp.fail, tp.rows.
+// Procedures: tp.echo, tp.keywords, tp.add (writes), tp.page (writes), tp.fail,
+// tp.rows.
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -71,6 +72,19 @@ class LinesPlugin final : public sdk::SourcePlugin {
                    w.Relate("HAS_KEYWORD", a, k);
                    if (!w.status().ok()) return w.status();
                    auto id = w.NodeIdOf(k);
+                   if (!id) return sdk::Status::ProcedureError("no node id");
+                   call.Emit({sdk::NodeId(*id)});
+                   return sdk::Status::Ok();
+                 });
+    AddProcedure({"tp.page", "upserts an article with a file hash (writes)",
+                  {{"article", TG_TYPE_STRING, std::nullopt}, {"file_hash", TG_TYPE_STRING, std::nullopt}},
+                  {{"node", TG_TYPE_NODE}},
+                  /*writes=*/true},
+                 [](sdk::ProcedureCall& call) {
+                   sdk::Facts& w = call.writes();
+                   auto a = w.UpsertNode("Article", "id", *call.arg(0).raw(), {sdk::Prop("file_hash", *call.arg(1).raw())});
+                   if (!w.status().ok()) return w.status();
+                   auto id = w.NodeIdOf(a);
                    if (!id) return sdk::Status::ProcedureError("no node id");
                    call.Emit({sdk::NodeId(*id)});
                    return sdk::Status::Ok();
