@@ -411,6 +411,30 @@ TEST_F(IngestPipelineTest, WritingProcedureAfterARestartCompletesStoredLinks) {
   ExpectVisibleGraph(2, 1);
 }
 
+TEST_F(IngestPipelineTest, AConceptWaitingToLinkIsNotAnOrphan) {
+  // A keyword links by key to a page not ingested yet (as a writing
+  // procedure may make it); when the article that used the keyword drops
+  // it, the keyword stays for its pending link, which completes later.
+  ASSERT_TRUE(IngestOne("a.txt", "TGL1\narticle https://a.example/1|A|hashA\nkw chips\n").ok);
+  auto k = Find("Keyword", "name", Value("chips"));
+  ASSERT_TRUE(k);
+  {
+    auto txn = graph_->BeginWrite();
+    GraphWriter writer(*txn, nullptr);
+    bool linked = true;
+    ASSERT_OK(writer.RelateByKey("CLOSEST", *k, "Article", "file_hash", Value("hashZ"), {}, true, &linked));
+    EXPECT_FALSE(linked);
+    ASSERT_OK(txn->Commit());
+  }
+  Restart();  // a host that reads the stored link
+  ASSERT_TRUE(IngestOne("a.txt", "TGL1\narticle https://a.example/1|A2|hashA\n").ok);
+  EXPECT_EQ(CountLabel("Keyword"), 1u);
+  ASSERT_TRUE(IngestOne("z.txt", "TGL1\narticle https://z.example/1|Z|hashZ\n").ok);
+  EXPECT_EQ(Query("MATCH (k:Keyword)-[:CLOSEST]->(z) RETURN k.name, z.id"),
+            (std::vector<std::string>{"chips | https://z.example/1"}));
+  EXPECT_EQ(PendingLinks(), 0u);
+}
+
 TEST_F(IngestPipelineTest, NumericLinkKeysMatchAsTheIndexesDo) {
   // 2 and 2.0 are one key value in the indexes; a pending link to either is
   // completed by a node holding the other, and 2.5 is another key.
