@@ -14,7 +14,8 @@
 //              outgoing relationships of the subject are deleted and the new
 //              ones written (an Article's outgoing relationships belong to the
 //              document that describes it). A node that lost a relationship
-//              this way and is left with none is deleted, unless it is itself
+//              this way and is left with none (and no pending link of its
+//              own) is deleted, unless it is itself
 //              a document subject (has content_hash): concept nodes stay while
 //              any other article still uses them.
 //   other rels relationships that do not start at the subject are merged:
