@@ -113,6 +113,20 @@ bool ContainsAggregate(const ParsedExpression* e) {
 
 bool ContainsVariableOrPattern(const ParsedExpression* e);
 
+// FOREACH's list: a list, or null (no iterations); anything else is a
+// TypeError (UNWIND, which runs the body, would take a scalar as one row).
+Value ForeachList(const Value* args, size_t, FunctionContext&) {
+  if (args[0].is_null()) return Value(Value::List{});
+  if (!args[0].is_list()) {
+    throw ExecutorException(MakeError(ErrorCode::kTypeError,
+                                      std::string("FOREACH expects a list to iterate over, got ") +
+                                          Value::TypeName(args[0].type()),
+                                      {}, "InvalidArgumentType"));
+  }
+  return args[0];
+}
+constexpr ScalarFunctionDef kForeachList{"FOREACH", 1, 1, ForeachList, true};
+
 bool IsUpdateClause(ClauseKind k) {
   return k == ClauseKind::kCreate || k == ClauseKind::kMerge || k == ClauseKind::kSet ||
          k == ClauseKind::kRemove || k == ClauseKind::kDelete;
@@ -166,6 +180,7 @@ class Binder {
   void BindProjection(const ParsedProjection& p, const ParsedExpression* where, bool is_return, BoundClause* out);
   BoundSetItem BindSetItem(const ParsedSetItem& item);
   void BindCall(const ParsedCall& c, bool standalone, BoundClause* out);
+  void BindCallSubquery(const ParsedCallSubquery& c, BoundClause* out);
 
   BoundQuery* q_;
   const Value::Map& params_;
@@ -565,23 +580,31 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
     }
     case ExprKind::kExistsSubquery: {
       auto* x = static_cast<const ParsedExistsSubquery*>(e);
+      BoundSubquery::Kind kind = x->mode == SubqueryMode::kCount     ? BoundSubquery::Kind::kCount
+                                 : x->mode == SubqueryMode::kCollect ? BoundSubquery::Kind::kCollect
+                                                                     : BoundSubquery::Kind::kExists;
+      const char* what = x->mode == SubqueryMode::kCount     ? "COUNT"
+                         : x->mode == SubqueryMode::kCollect ? "COLLECT"
+                                                             : "EXISTS";
       bool simple = x->query->clauses.size() == 1 && x->query->clauses[0]->kind == ClauseKind::kMatch &&
-                    !static_cast<const ParsedMatch*>(x->query->clauses[0].get())->optional;
+                    !static_cast<const ParsedMatch*>(x->query->clauses[0].get())->optional &&
+                    kind != BoundSubquery::Kind::kCollect;
       auto b = make(BoundExprKind::kSubquery);
       if (simple) {
         auto* m = static_cast<const ParsedMatch*>(x->query->clauses[0].get());
         std::vector<const ParsedPatternPart*> parts;
         for (auto& part : m->pattern) parts.push_back(&part);
-        b->subquery = BindSubquery(parts, m->where.get(), nullptr, BoundSubquery::Kind::kExists);
+        b->subquery = BindSubquery(parts, m->where.get(), nullptr, kind);
         return b;
       }
       // A full correlated subquery: its clauses see the enclosing variables.
       for (auto& c : x->query->clauses)
         if (c->kind != ClauseKind::kMatch && c->kind != ClauseKind::kWith && c->kind != ClauseKind::kReturn &&
-            c->kind != ClauseKind::kUnwind)
-          Fail("InvalidClauseComposition", "EXISTS subqueries cannot contain updating clauses", c->position);
+            c->kind != ClauseKind::kUnwind && c->kind != ClauseKind::kCallSubquery)
+          Fail("InvalidClauseComposition", std::string(what) + " subqueries cannot contain updating clauses",
+               c->position);
       auto sq = std::make_shared<BoundSubquery>();
-      sq->kind = BoundSubquery::Kind::kExists;
+      sq->kind = kind;
       Scope saved = scope_;
       for (auto& [n, s] : locals_) scope_[n] = s;
       for (auto& [n, s] : scope_) sq->outer_slots.push_back(s);
@@ -591,7 +614,11 @@ BoundExprPtr Binder::BindInner(const ParsedExpression* e) {
       in_aggregate_ = 0;
       auto saved_locals = locals_;
       locals_.clear();
+      bool saved_updates = q_->has_updates;
       sq->query = std::make_shared<BoundSingleQuery>(BindSingle(*x->query, false, true));
+      if (q_->has_updates && !saved_updates)
+        Fail("InvalidClauseComposition", std::string(what) + " subqueries cannot contain updating clauses",
+             e->position);
       locals_ = std::move(saved_locals);
       in_aggregate_ = saved_in;
       agg_ = saved_agg;
@@ -854,7 +881,15 @@ void Binder::BindProjection(const ParsedProjection& p, const ParsedExpression* w
       ctx.inner_scope = &old_scope;
       scope_ = new_scope;
       agg_ = &ctx;
-      for (auto& s : p.order_by) bp.order_by.push_back(BoundSortItem{Bind(s.expr.get()), s.ascending});
+      for (auto& s : p.order_by) {
+        // A sort key written exactly like a projected item (`RETURN type(r),
+        // count(*) ORDER BY type(r)`) is that item's value.
+        BoundExprPtr be;
+        for (auto& [text, slot] : item_texts)
+          if (text == s.expr->text) be = MakeVariable(slot, s.expr->position);
+        if (!be) be = Bind(s.expr.get());
+        bp.order_by.push_back(BoundSortItem{std::move(be), s.ascending});
+      }
       agg_ = nullptr;
     } else {
       if (bp.distinct) {
@@ -995,6 +1030,71 @@ void Binder::BindCall(const ParsedCall& c, bool standalone, BoundClause* out) {
   if (c.where) out->where = Bind(c.where.get());
 }
 
+void Binder::BindCallSubquery(const ParsedCallSubquery& c, BoundClause* out) {
+  Scope outer = scope_;
+  // What the subquery sees of the enclosing query: the variables of its
+  // scope clause, CALL (a, b) { }; else, when a part starts with an
+  // importing WITH, everything (the WITH narrows it); else nothing.
+  Scope imported;
+  if (c.has_scope) {
+    if (c.scope_star) {
+      for (auto& [name, slot] : outer)
+        if (q_->symbols[slot].user) imported[name] = slot;
+    } else {
+      for (auto& name : c.scope) {
+        auto slot = Lookup(name);
+        if (!slot) Fail("UndefinedVariable", "Variable `" + name + "` not defined", c.position);
+        imported[name] = *slot;
+      }
+    }
+  }
+  auto saved_locals = locals_;
+  locals_.clear();
+  bool saved_updates = q_->has_updates;
+  q_->has_updates = false;
+  bool any_updates = false;
+  std::vector<std::string> columns;
+  for (size_t i = 0; i < c.query->parts.size(); ++i) {
+    const ParsedSingleQuery& part = c.query->parts[i];
+    if (c.has_scope) {
+      scope_ = imported;
+    } else if (part.clauses.front()->kind == ClauseKind::kWith) {
+      scope_ = outer;
+    } else {
+      scope_.clear();
+    }
+    auto bound = std::make_shared<BoundSingleQuery>(BindSingle(part, false, true));
+    if (i == 0) {
+      columns = bound->columns;
+    } else if (bound->columns != columns) {
+      Fail("DifferentColumnsInUnion", "All sub queries in a UNION must have the same return column names",
+           part.position);
+    }
+    out->body.push_back(std::move(bound));
+  }
+  any_updates = q_->has_updates;
+  q_->has_updates = saved_updates || any_updates;
+  out->body_writes = any_updates;
+  out->body_union_all = c.query->union_all;
+  locals_ = std::move(saved_locals);
+  scope_ = std::move(outer);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string& name = columns[i];
+    if (scope_.count(name))
+      Fail("VariableAlreadyBound",
+           "Variable `" + name + "` already declared in the outer scope (the CALL subquery returns it)", c.position);
+    int slot;
+    if (out->body.size() == 1) {
+      slot = out->body[0]->output_slots[i];
+      // A column that passes an imported variable through would rebind it.
+    } else {
+      slot = NewSymbol(name, SymbolKind::kAny, true);
+    }
+    out->body_output_slots.push_back(slot);
+    scope_[name] = slot;
+  }
+}
+
 BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_clause_query, bool keep_scope) {
   BoundSingleQuery out;
   if (!keep_scope) scope_.clear();
@@ -1113,6 +1213,40 @@ BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_claus
         }
         break;
       }
+      case ClauseKind::kForeach: {
+        auto& f = static_cast<const ParsedForeach&>(clause);
+        q_->has_updates = true;
+        bc.body_writes = true;
+        if (ContainsAggregate(f.list.get()))
+          Fail("InvalidAggregation", "Aggregation is not allowed in FOREACH", f.list->position);
+        Scope saved = scope_;
+        auto body = std::make_shared<BoundSingleQuery>();
+        BoundClause unwind;
+        unwind.kind = ClauseKind::kUnwind;
+        unwind.position = clause.position;
+        {
+          auto check = std::make_unique<BoundExpr>(BoundExprKind::kFunction);
+          check->position = f.list->position;
+          check->name = "FOREACH";
+          check->fn = &kForeachList;
+          check->children.push_back(Bind(f.list.get()));
+          unwind.list = std::move(check);
+        }
+        if (Lookup(f.variable))
+          Fail("VariableAlreadyBound", "Variable `" + f.variable + "` already declared", clause.position);
+        unwind.slot = NewSymbol(f.variable, SymbolKind::kAny, true);
+        scope_[f.variable] = unwind.slot;
+        body->clauses.push_back(std::move(unwind));
+        BoundSingleQuery inner = BindSingle(*f.body, false, true);
+        for (auto& c : inner.clauses) body->clauses.push_back(std::move(c));
+        bc.body.push_back(std::move(body));
+        scope_ = std::move(saved);
+        break;
+      }
+      case ClauseKind::kCallSubquery: {
+        BindCallSubquery(static_cast<const ParsedCallSubquery&>(clause), &bc);
+        break;
+      }
       case ClauseKind::kCall: {
         auto& c = static_cast<const ParsedCall&>(clause);
         bool standalone = only_clause_query && sq.clauses.size() == 1;
@@ -1163,7 +1297,10 @@ BoundQuery BindQuery(const ParsedQuery& query, const Value::Map& params, const P
 bool ParsedQueryHasUpdates(const ParsedQuery& query, const ProcedureRegistry* procedures) {
   for (auto& part : query.parts) {
     for (auto& c : part.clauses) {
-      if (IsUpdateClause(c->kind)) return true;
+      if (IsUpdateClause(c->kind) || c->kind == ClauseKind::kForeach) return true;
+      if (c->kind == ClauseKind::kCallSubquery &&
+          ParsedQueryHasUpdates(*static_cast<const ParsedCallSubquery&>(*c).query, procedures))
+        return true;
       if (c->kind == ClauseKind::kCall && procedures) {
         auto* p = procedures->Find(static_cast<const ParsedCall&>(*c).procedure);
         if (p && p->first.writes) return true;

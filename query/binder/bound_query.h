@@ -160,7 +160,9 @@ struct BoundPatternPart {
 
 // A pattern used inside an expression (predicate, EXISTS, comprehension).
 struct BoundSubquery {
-  enum class Kind : uint8_t { kExists, kComprehension } kind = Kind::kExists;
+  // kExists: true iff a row; kCount: the number of rows; kCollect: the list
+  // of the query's one output column; kComprehension: list of projections.
+  enum class Kind : uint8_t { kExists, kComprehension, kCount, kCollect } kind = Kind::kExists;
   std::vector<BoundPatternPart> parts;  // one MATCH's parts
   BoundExprPtr where;
   BoundExprPtr projection;  // kComprehension
@@ -256,6 +258,14 @@ struct BoundClause {
   std::vector<BoundExprPtr> args;
   std::vector<BoundYield> yields;
   bool standalone = false;
+  // kForeach: body[0] is `UNWIND list AS x` followed by the updates.
+  // kCallSubquery: body holds the parts (joined by UNION [ALL] per
+  // body_union_all); body_output_slots are the columns the subquery adds to
+  // each row (empty for a unit subquery, which passes rows through).
+  std::vector<std::shared_ptr<BoundSingleQuery>> body;
+  std::vector<bool> body_union_all;
+  std::vector<int> body_output_slots;
+  bool body_writes = false;  // the body has updating clauses
 };
 
 struct BoundSingleQuery {

@@ -1242,6 +1242,40 @@ class UnionOp : public PhysicalOperator {
   size_t child_ = 0;
 };
 
+// CALL { } and FOREACH: the subquery (children[1], leaf Argument) runs once
+// per input row. A returning subquery emits one row per subquery row (its
+// columns added to the input row's slots); a unit one is drained for its
+// side effects and the input row passes on once.
+class ApplyOp : public PhysicalOperator {
+ public:
+  using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    in_branch_ = false;
+    PhysicalOperator::Reset();
+  }
+
+ protected:
+  bool Next(Frame& frame) override {
+    PhysicalOperator& branch = *children_[1];
+    for (;;) {
+      if (in_branch_) {
+        if (branch.Pull(frame)) return true;
+        in_branch_ = false;
+      }
+      if (!input().Pull(frame)) return false;
+      branch.Reset();
+      if (op_.unit) {
+        while (branch.Pull(frame)) state_.eval.Tick();
+        return true;
+      }
+      in_branch_ = true;
+    }
+  }
+
+ private:
+  bool in_branch_ = false;
+};
+
 class EagerOp : public PhysicalOperator {
  public:
   using PhysicalOperator::PhysicalOperator;
@@ -1366,6 +1400,7 @@ std::unique_ptr<PhysicalOperator> BuildPhysical(const LogicalOperator& op, ExecS
     case LogicalOpKind::kOptional: p = std::make_unique<OptionalOp>(op, state); break;
     case LogicalOpKind::kUnion: p = std::make_unique<UnionOp>(op, state); break;
     case LogicalOpKind::kEager: p = std::make_unique<EagerOp>(op, state); break;
+    case LogicalOpKind::kApply: p = std::make_unique<ApplyOp>(op, state); break;
     case LogicalOpKind::kProcedureCall: p = std::make_unique<ProcedureCallOp>(op, state); break;
     case LogicalOpKind::kCreate:
     case LogicalOpKind::kMerge:
@@ -1387,7 +1422,17 @@ Value PhysicalSubqueryRunner::Run(const BoundSubquery& subquery, Frame& frame) {
   }
   op->Reset();
   if (subquery.kind == BoundSubquery::Kind::kExists) return Value(op->Pull(frame));
+  if (subquery.kind == BoundSubquery::Kind::kCount) {
+    int64_t n = 0;
+    while (op->Pull(frame)) ++n;
+    return Value(n);
+  }
   Value::List out;
+  if (subquery.kind == BoundSubquery::Kind::kCollect) {
+    int slot = subquery.query->output_slots[0];
+    while (op->Pull(frame)) out.push_back(frame[slot]);
+    return Value(std::move(out));
+  }
   while (op->Pull(frame)) out.push_back(Evaluate(*subquery.projection, frame, state_.eval));
   return Value(std::move(out));
 }

@@ -44,7 +44,7 @@ enum class ExprKind : uint8_t {
   kQuantifier,            // ParsedQuantifier: all/any/none/single(x IN list WHERE p)
   kReduce,                // ParsedReduce: reduce(acc = init, x IN list | e)
   kPatternPredicate,      // ParsedPatternPredicate: a pattern used as a boolean, (a)-->(b)
-  kExistsSubquery,        // ParsedExistsSubquery: EXISTS { MATCH ... WHERE ... }
+  kExistsSubquery,        // ParsedExistsSubquery: EXISTS/COUNT/COLLECT { MATCH ... WHERE ... }
 };
 
 enum class UnaryOp : uint8_t { kNot, kMinus, kPlus };
@@ -262,8 +262,17 @@ struct ParsedPatternPredicate : ParsedExpression {
 };
 
 struct ParsedSingleQuery;
+// EXISTS { ... }, COUNT { ... } and COLLECT { ... }: a correlated subquery in
+// expression position (Neo4j 5's forms; openCypher 9 has EXISTS only).
+enum class SubqueryMode : uint8_t {
+  kExists,   // true iff the subquery has a row
+  kCount,    // the number of its rows
+  kCollect,  // the list of its one column's values (must end in RETURN of one item)
+};
+
 struct ParsedExistsSubquery : ParsedExpression {
   ParsedExistsSubquery() : ParsedExpression(ExprKind::kExistsSubquery) {}
+  SubqueryMode mode = SubqueryMode::kExists;
   // EXISTS { (a)-->(b) WHERE ... } is stored as a one-MATCH query.
   std::shared_ptr<ParsedSingleQuery> query;
 };
@@ -271,7 +280,11 @@ struct ParsedExistsSubquery : ParsedExpression {
 // ---------------------------------------------------------------------------
 // Clauses
 
-enum class ClauseKind : uint8_t { kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall };
+enum class ClauseKind : uint8_t {
+  kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall,
+  kForeach,       // ParsedForeach: FOREACH (x IN list | updates)
+  kCallSubquery,  // ParsedCallSubquery: CALL { query }
+};
 
 struct ParsedClause {
   explicit ParsedClause(ClauseKind k) : kind(k) {}
@@ -391,6 +404,30 @@ struct ParsedCall : ParsedClause {
   bool yield_star = false;     // YIELD *
   std::vector<ParsedYieldItem> yields;
   ExprPtr where;               // YIELD ... WHERE; may be null
+};
+
+// FOREACH (x IN list | clause ...): runs the updating clauses once per
+// element; x is visible inside only. Rows pass through unchanged.
+struct ParsedForeach : ParsedClause {
+  ParsedForeach() : ParsedClause(ClauseKind::kForeach) {}
+  std::string variable;
+  ExprPtr list;
+  // Only CREATE, MERGE, SET, REMOVE, DELETE and FOREACH clauses.
+  std::shared_ptr<ParsedSingleQuery> body;
+};
+
+struct ParsedQuery;
+// CALL { query } / CALL (a, b) { query } / CALL (*) { query }: runs the
+// subquery once per incoming row. Without a scope clause the variables of the
+// enclosing query are visible only through a leading importing `WITH a, b`.
+// A subquery ending in RETURN adds its columns to each row (one row per
+// subquery row); one without RETURN (a unit subquery) passes rows through.
+struct ParsedCallSubquery : ParsedClause {
+  ParsedCallSubquery() : ParsedClause(ClauseKind::kCallSubquery) {}
+  bool has_scope = false;           // CALL ( ... ) { }
+  bool scope_star = false;          // CALL (*) { }
+  std::vector<std::string> scope;   // CALL (a, b) { }
+  std::shared_ptr<ParsedQuery> query;  // parts joined by UNION [ALL]
 };
 
 // ---------------------------------------------------------------------------

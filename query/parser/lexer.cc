@@ -43,6 +43,7 @@ constexpr KeywordEntry kKeywords[] = {
     {"YIELD", Keyword::kYield},   {"CREATE", Keyword::kCreate},
     {"DELETE", Keyword::kDelete}, {"DETACH", Keyword::kDetach},
     {"EXISTS", Keyword::kExists}, {"REDUCE", Keyword::kReduce},
+    {"FOREACH", Keyword::kForeach},
     {"REMOVE", Keyword::kRemove}, {"RETURN", Keyword::kReturn},
     {"SINGLE", Keyword::kSingle}, {"STARTS", Keyword::kStarts},
     {"UNWIND", Keyword::kUnwind}, {"EXPLAIN", Keyword::kExplain},
@@ -497,6 +498,7 @@ bool IsReservedWord(Keyword k) {
     case Keyword::kAny:
     case Keyword::kCount:
     case Keyword::kExplain:
+    case Keyword::kForeach:
     case Keyword::kNone_:
     case Keyword::kProfile:
     case Keyword::kReduce:

@@ -44,7 +44,7 @@ enum class Keyword : uint8_t {
   kNone,
   kAll, kAllShortestPaths, kAnd, kAny, kAs, kAsc, kAscending, kBy, kCall, kCase,
   kContains, kCount, kCreate, kDelete, kDesc, kDescending, kDetach, kDistinct,
-  kElse, kEnd, kEnds, kExists, kExplain, kFalse, kIn, kIs, kLimit, kMatch,
+  kElse, kEnd, kEnds, kExists, kExplain, kFalse, kForeach, kIn, kIs, kLimit, kMatch,
   kMerge, kNone_, kNot, kNull, kOn, kOptional, kOr, kOrder, kProfile, kReduce,
   kRemove, kReturn, kSet, kShortestPath, kSingle, kSkip, kStarts, kThen, kTrue,
   kUnion, kUnwind, kWhen, kWhere, kWith, kXor, kYield,

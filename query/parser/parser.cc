@@ -1,6 +1,7 @@
 #include "query/parser/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -51,8 +52,17 @@ const char* ClauseName(ClauseKind k) {
     case ClauseKind::kRemove: return "REMOVE";
     case ClauseKind::kDelete: return "DELETE";
     case ClauseKind::kCall: return "CALL";
+    case ClauseKind::kForeach: return "FOREACH";
+    case ClauseKind::kCallSubquery: return "CALL { }";
   }
   return "clause";
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
 }
 
 bool IsUpdateClause(ClauseKind k) {
@@ -129,6 +139,16 @@ void ForEachClauseExpr(const ParsedClause& c, Fn&& fn) {
       if (call.where) fn(*call.where);
       break;
     }
+    case ClauseKind::kForeach: {
+      const auto& f = static_cast<const ParsedForeach&>(c);
+      fn(*f.list);
+      for (const ClausePtr& inner : f.body->clauses) ForEachClauseExpr(*inner, fn);
+      break;
+    }
+    case ClauseKind::kCallSubquery:
+      for (const ParsedSingleQuery& part : static_cast<const ParsedCallSubquery&>(c).query->parts)
+        for (const ClausePtr& inner : part.clauses) ForEachClauseExpr(*inner, fn);
+      break;
   }
 }
 
@@ -389,10 +409,11 @@ class Parser {
   // -------------------------------------------------------------------------
   // Queries and clauses
 
-  bool AtClauseStart() const {
-    const Token& t = Peek();
+  bool AtClauseStart(size_t ahead = 0) const {
+    const Token& t = Peek(ahead);
     if (t.kind != TokenKind::kIdentifier) return false;
     switch (t.keyword) {
+      case Keyword::kForeach: return At(TokenKind::kLParen, ahead + 1);
       case Keyword::kMatch: case Keyword::kOptional: case Keyword::kUnwind: case Keyword::kWith:
       case Keyword::kReturn: case Keyword::kCreate: case Keyword::kMerge: case Keyword::kSet:
       case Keyword::kRemove: case Keyword::kDelete: case Keyword::kDetach: case Keyword::kCall:
@@ -424,6 +445,12 @@ class Parser {
                     " (it must end with RETURN, an update clause or CALL)",
                 "InvalidClauseComposition");
     }
+    if (!subquery && last.kind == ClauseKind::kCallSubquery &&
+        static_cast<const ParsedCallSubquery&>(last).query->parts[0].clauses.back()->kind == ClauseKind::kReturn) {
+      FailAtPos(last.position,
+                "a query cannot end with a CALL { } subquery that returns rows (add a RETURN after it)",
+                "InvalidClauseComposition");
+    }
     for (const ClausePtr& c : q.clauses) {
       if (c->kind != ClauseKind::kCall) continue;
       const auto& call = static_cast<const ParsedCall&>(*c);
@@ -448,7 +475,10 @@ class Parser {
       case Keyword::kRemove: return ParseRemove();
       case Keyword::kDelete:
       case Keyword::kDetach: return ParseDelete();
-      case Keyword::kCall: return ParseCall();
+      case Keyword::kCall:
+        if (At(TokenKind::kLBrace, 1) || At(TokenKind::kLParen, 1)) return ParseCallSubquery();
+        return ParseCall();
+      case Keyword::kForeach: return ParseForeach();
       default: FailExpected("a clause");
     }
   }
@@ -640,6 +670,75 @@ class Parser {
       d->targets.push_back(std::move(e));
     } while (Accept(TokenKind::kComma));
     return d;
+  }
+
+  // FOREACH (x IN list | clause ...)
+  ClausePtr ParseForeach() {
+    DepthGuard guard(this);
+    auto f = std::make_unique<ParsedForeach>();
+    f->position = Next().position();  // FOREACH
+    Expect(TokenKind::kLParen, "'(' after FOREACH");
+    f->variable = ParseVariableName();
+    ExpectKeyword(Keyword::kIn);
+    f->list = ParseRootExpr();
+    Expect(TokenKind::kPipe, "'|' after the FOREACH list");
+    f->body = std::make_shared<ParsedSingleQuery>();
+    f->body->position = Peek().position();
+    do {
+      const Token& t = Peek();
+      bool ok = t.kind == TokenKind::kIdentifier &&
+                (t.keyword == Keyword::kCreate || t.keyword == Keyword::kMerge || t.keyword == Keyword::kSet ||
+                 t.keyword == Keyword::kRemove || t.keyword == Keyword::kDelete || t.keyword == Keyword::kDetach ||
+                 (t.keyword == Keyword::kForeach && At(TokenKind::kLParen, 1)));
+      if (!ok) FailExpected("an updating clause in FOREACH (CREATE, MERGE, SET, REMOVE, DELETE or FOREACH)");
+      f->body->clauses.push_back(ParseClause());
+    } while (!At(TokenKind::kRParen));
+    Expect(TokenKind::kRParen, "')' to close FOREACH");
+    return f;
+  }
+
+  // CALL [( vars | * )] { query [UNION [ALL] query ...] }
+  ClausePtr ParseCallSubquery() {
+    DepthGuard guard(this);
+    auto c = std::make_unique<ParsedCallSubquery>();
+    c->position = Next().position();  // CALL
+    if (Accept(TokenKind::kLParen)) {
+      c->has_scope = true;
+      if (Accept(TokenKind::kStar)) {
+        c->scope_star = true;
+      } else if (!At(TokenKind::kRParen)) {
+        do {
+          c->scope.push_back(ParseVariableName());
+        } while (Accept(TokenKind::kComma));
+      }
+      Expect(TokenKind::kRParen, "')' to close the CALL scope");
+    }
+    Expect(TokenKind::kLBrace, "'{' to open the CALL subquery");
+    c->query = std::make_shared<ParsedQuery>();
+    c->query->parts.push_back(ParseSingleQuery(/*subquery=*/true));
+    while (AtKeyword(Keyword::kUnion)) {
+      const Token& union_tok = Next();
+      bool all = AcceptKeyword(Keyword::kAll);
+      if (!c->query->union_all.empty() && c->query->union_all.front() != all) {
+        Fail(union_tok, "UNION and UNION ALL cannot be mixed in one query", "InvalidClauseComposition");
+      }
+      c->query->union_all.push_back(all);
+      c->query->parts.push_back(ParseSingleQuery(/*subquery=*/true));
+    }
+    Expect(TokenKind::kRBrace, "'}' to close the CALL subquery");
+    bool returns = c->query->parts[0].clauses.back()->kind == ClauseKind::kReturn;
+    for (const ParsedSingleQuery& part : c->query->parts) {
+      const ParsedClause& last = *part.clauses.back();
+      if ((last.kind == ClauseKind::kReturn) != returns)
+        FailAtPos(last.position, "all parts of a UNION in CALL { } must end with RETURN, or none",
+                  "InvalidClauseComposition");
+      if (last.kind == ClauseKind::kMatch || last.kind == ClauseKind::kWith || last.kind == ClauseKind::kUnwind)
+        FailAtPos(last.position,
+                  std::string("a CALL subquery cannot end with ") + ClauseName(last.kind) +
+                      " (it must end with RETURN or an update clause)",
+                  "InvalidClauseComposition");
+    }
+    return c;
   }
 
   std::string ParseQualifiedName(const char* what) {
@@ -1339,23 +1438,38 @@ class Parser {
     return Done(std::move(c), start);
   }
 
-  ExprPtr ParseExistsSubquery() {
+  // EXISTS { ... }, COUNT { ... }, COLLECT { ... }.
+  ExprPtr ParseExistsSubquery(SubqueryMode mode = SubqueryMode::kExists) {
     DepthGuard guard(this);
     size_t start = idx_;
-    Next();  // EXISTS
+    const char* what = mode == SubqueryMode::kExists ? "EXISTS" : mode == SubqueryMode::kCount ? "COUNT" : "COLLECT";
+    Next();  // EXISTS / COUNT / COLLECT
     Expect(TokenKind::kLBrace, "'{'");
     auto ex = Make<ParsedExistsSubquery>(start);
+    ex->mode = mode;
     ex->query = std::make_shared<ParsedSingleQuery>();
     if (AtClauseStart()) {
       *ex->query = ParseSingleQuery(/*subquery=*/true);
       for (const ClausePtr& c : ex->query->clauses) {
-        if (IsUpdateClause(c->kind)) {
-          FailAtPos(c->position, std::string("EXISTS { } cannot contain ") + ClauseName(c->kind) +
+        if (IsUpdateClause(c->kind) || c->kind == ClauseKind::kForeach) {
+          FailAtPos(c->position, std::string(what) + " { } cannot contain " + ClauseName(c->kind) +
                                      " (a subquery may only read)",
                     "InvalidClauseComposition");
         }
       }
+      if (mode == SubqueryMode::kCollect) {
+        const ParsedClause& last = *ex->query->clauses.back();
+        if (last.kind != ClauseKind::kReturn ||
+            static_cast<const ParsedReturn&>(last).projection.items.size() != 1 ||
+            static_cast<const ParsedReturn&>(last).projection.star) {
+          FailAtPos(last.position, "COLLECT { } must end with a RETURN of exactly one column",
+                    "InvalidClauseComposition");
+        }
+      }
     } else {
+      if (mode == SubqueryMode::kCollect) {
+        FailExpected("a clause (COLLECT { } holds a whole query ending in RETURN, e.g. COLLECT { MATCH (a)-->(b) RETURN b.name })");
+      }
       auto m = std::make_unique<ParsedMatch>();
       m->position = Peek().position();
       ex->query->position = m->position;
@@ -1364,7 +1478,7 @@ class Parser {
       if (AcceptKeyword(Keyword::kWhere)) m->where = ParseWhereExpr(/*root=*/true);
       ex->query->clauses.push_back(std::move(m));
     }
-    Expect(TokenKind::kRBrace, "'}' to close EXISTS");
+    Expect(TokenKind::kRBrace, (std::string("'}' to close ") + what).c_str());
     return Done(std::move(ex), start);
   }
 
@@ -1452,6 +1566,12 @@ class Parser {
       case Keyword::kExists:
         if (At(TokenKind::kLBrace, 1)) return ParseExistsSubquery();
         break;
+      case Keyword::kCount:
+        // COUNT { ... }, not a map projection of a variable named count.
+        if (At(TokenKind::kLBrace, 1) && !At(TokenKind::kDot, 2) && !At(TokenKind::kRBrace, 2) &&
+            !(AtName(2) && (At(TokenKind::kColon, 3) || At(TokenKind::kComma, 3) || At(TokenKind::kRBrace, 3))))
+          return ParseExistsSubquery(SubqueryMode::kCount);
+        break;
       case Keyword::kAll:
       case Keyword::kAny:
       case Keyword::kNone_:
@@ -1471,6 +1591,9 @@ class Parser {
         break;
     }
     if (AtFunctionCall()) return ParseFunctionCall();
+    if (t.kind == TokenKind::kIdentifier && t.keyword == Keyword::kNone && At(TokenKind::kLBrace, 1) &&
+        EqualsIgnoreCase(TokenText(t), "collect") && (AtClauseStart(2)))
+      return ParseExistsSubquery(SubqueryMode::kCollect);
     if (IsReservedWord(t.keyword)) FailExpected("an expression");
     Next();
     auto v = Make<ParsedVariable>(start);
@@ -1659,7 +1782,9 @@ class Dumper {
       }
       case ExprKind::kExistsSubquery: {
         const auto& x = static_cast<const ParsedExistsSubquery&>(e);
-        Line(ind, head + "ExistsSubquery");
+        Line(ind, head + (x.mode == SubqueryMode::kExists  ? "ExistsSubquery"
+                          : x.mode == SubqueryMode::kCount ? "CountSubquery"
+                                                           : "CollectSubquery"));
         SingleQuery(*x.query, ind + 1);
         return;
       }
@@ -1896,6 +2021,29 @@ class Dumper {
           Line(ind + 1, "Yield " + y.name + (y.alias.empty() ? "" : " AS " + y.alias));
         }
         if (call.where) Expr(*call.where, ind + 1, "Where");
+        return;
+      }
+      case ClauseKind::kForeach: {
+        const auto& f = static_cast<const ParsedForeach&>(c);
+        Line(ind, "Foreach " + f.variable + at);
+        Expr(*f.list, ind + 1, "In");
+        for (const ClausePtr& inner : f.body->clauses) Clause(*inner, ind + 1);
+        return;
+      }
+      case ClauseKind::kCallSubquery: {
+        const auto& cs = static_cast<const ParsedCallSubquery&>(c);
+        std::string scope;
+        if (cs.has_scope) {
+          scope = " (";
+          if (cs.scope_star) scope += "*";
+          for (size_t i = 0; i < cs.scope.size(); ++i) scope += (i ? ", " : "") + cs.scope[i];
+          scope += ")";
+        }
+        Line(ind, "CallSubquery" + scope + at);
+        for (size_t i = 0; i < cs.query->parts.size(); ++i) {
+          if (i) Line(ind + 1, cs.query->union_all[i - 1] ? "UnionAll" : "Union");
+          SingleQuery(cs.query->parts[i], ind + 1);
+        }
         return;
       }
     }

@@ -45,6 +45,8 @@ enum class LogicalOpKind : uint8_t {
   kSet,
   kRemove,
   kDelete,
+  kApply,          // children[1]: a correlated subquery (leaf Argument) run per input row
+                   // (CALL { }, FOREACH); `unit`: drain it and pass the input row on
 };
 
 struct LogicalOperator {
@@ -90,8 +92,9 @@ struct LogicalOperator {
   const BoundExpr* count = nullptr;   // skip/limit count; sort: limit
   const BoundExpr* count2 = nullptr;  // sort: skip (Top-N keeps skip + limit)
 
-  // Updates, procedure calls.
+  // Updates, procedure calls, Apply.
   const BoundClause* clause = nullptr;
+  bool unit = false;  // Apply: the subquery returns nothing (FOREACH, CALL { CREATE ... })
 
   // Expressions created by the planner (path builders, ...).
   std::vector<BoundExprPtr> owned;

@@ -42,6 +42,7 @@ const char* LogicalOpName(LogicalOpKind kind) {
     case LogicalOpKind::kSet: return "Set";
     case LogicalOpKind::kRemove: return "Remove";
     case LogicalOpKind::kDelete: return "Delete";
+    case LogicalOpKind::kApply: return "Apply";
   }
   return "?";
 }
@@ -750,6 +751,46 @@ LogicalOpPtr Planner::PlanSingle(BoundSingleQuery& sq, bool correlated) {
         w->estimate = op->estimate;
         op = w;
         writes = true;
+        break;
+      }
+      case ClauseKind::kForeach:
+      case ClauseKind::kCallSubquery: {
+        // Reads before a writing subquery complete first, as for any write;
+        // a reading subquery sees the writes before it.
+        if (c.body_writes ? (reads || writes) : writes) eager();
+        SlotSet before = bound_;
+        LogicalOpPtr branch;
+        if (c.body.size() == 1) {
+          branch = PlanSingle(*c.body[0], true);
+        } else {
+          branch = Make(LogicalOpKind::kUnion, nullptr);
+          bool distinct = false;
+          for (bool all : c.body_union_all)
+            if (!all) distinct = true;
+          for (auto& part : c.body) {
+            bound_ = before;
+            branch->children.push_back(PlanSingle(*part, true));
+            branch->union_inputs.push_back(part->output_slots);
+            branch->estimate += branch->children.back()->estimate;
+          }
+          branch->slots = c.body_output_slots;
+          if (distinct) {
+            auto d = Make(LogicalOpKind::kDistinct, branch);
+            d->slots = c.body_output_slots;
+            d->estimate = branch->estimate;
+            branch = d;
+          }
+        }
+        bound_ = before;
+        for (int s : c.body_output_slots) bound_.insert(s);
+        auto a = Make(LogicalOpKind::kApply, op);
+        a->children.push_back(branch);
+        a->clause = &c;
+        a->unit = c.body_output_slots.empty();
+        a->estimate = a->unit ? op->estimate : op->estimate * std::max(1.0, branch->estimate);
+        op = a;
+        reads = true;
+        if (c.body_writes) writes = true;
         break;
       }
       case ClauseKind::kCall: {
