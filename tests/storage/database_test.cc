@@ -362,6 +362,12 @@ TEST(DatabaseTest, BackupWhileWritingThenRestoreGivesSameGraph) {
   ASSERT_OK(db->CreateGraph("trends"));
   Populate(*G(*db, "default"), 40, "a");
   Populate(*G(*db, "trends"), 10, "t");
+  {
+    // A side record (bookkeeping outside the graph) travels with the graph.
+    auto txn = G(*db, "trends")->BeginWrite();
+    ASSERT_OK(txn->PutSide("pending", {{txn->GetOrCreatePropKey("rank"), Value(7)}}));
+    ASSERT_OK(txn->Commit());
+  }
   std::string dump_default = Dump(*G(*db, "default"), *G(*db, "default")->NewSnapshot());
   std::string dump_trends = Dump(*G(*db, "trends"), *G(*db, "trends")->NewSnapshot());
   ASSERT_OK(db->Backup(dir.Sub("backup")));
@@ -379,6 +385,16 @@ TEST(DatabaseTest, BackupWhileWritingThenRestoreGivesSameGraph) {
   EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
   g = G(*restored, "trends");
   EXPECT_EQ(Dump(*g, *g->NewSnapshot()), dump_trends);
+  {
+    auto side = g->NewSnapshot()->ScanSide("");
+    ASSERT_TRUE(side->Valid());
+    EXPECT_EQ(side->key(), "pending");
+    ASSERT_EQ(side->props().size(), 1u);
+    EXPECT_EQ(side->props()[0].second.DebugString(), "7");
+    side->Next();
+    EXPECT_FALSE(side->Valid());
+    EXPECT_FALSE(G(*restored, "default")->NewSnapshot()->ScanSide("")->Valid());  // per graph
+  }
   // The restored database is writable and independent.
   auto txn = g->BeginWrite();
   ASSERT_OK(txn->CreateNode({}, {}).status());
