@@ -1,10 +1,13 @@
 #include "storage/bulk_load.h"
 
+#include <fcntl.h>
 #include <rocksdb/sst_file_writer.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -77,15 +80,180 @@ class EntriesIterator final : public rocksdb::Iterator {
 }  // namespace
 
 // ---------------------------------------------------------------------------
+// SpillFile
+
+Status SpillFile::Open(const std::string& dir, size_t buffer_bytes) {
+  Close();
+  fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    // No O_TMPFILE here: a name that lives for two system calls.
+    static std::atomic<uint64_t> serial{0};
+    std::string name = dir + "/bulk-load-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".spill";
+    fd_ = ::open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::unlink(name.c_str());
+  }
+  if (fd_ < 0) return Status::IOError("bulk load: create a temporary file in " + dir + ": " + std::strerror(errno));
+  buffer_bytes_ = buffer_bytes;
+  buf_.reserve(buffer_bytes_);
+  flushed_ = 0;
+  status_ = Status::OK();
+  return Status::OK();
+}
+
+void SpillFile::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  flushed_ += buf_.size();  // size() still counts what was appended
+  std::string().swap(buf_);
+}
+
+void SpillFile::Flush() {
+  size_t done = 0;
+  while (done < buf_.size() && status_.ok()) {
+    ssize_t n = ::pwrite(fd_, buf_.data() + done, buf_.size() - done, static_cast<off_t>(flushed_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      status_ = Status::IOError(std::string("bulk load: write the temporary file of records: ") +
+                                (n < 0 ? std::strerror(errno) : "no progress"));
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  // Positions stay as handed out even after a failure: the load fails as a
+  // whole (status()), and reads of lost bytes fail rather than mislead.
+  flushed_ += buf_.size();
+  buf_.clear();
+}
+
+uint64_t SpillFile::Append(std::string_view s) {
+  if (buf_.size() + s.size() > buffer_bytes_) Flush();
+  uint64_t pos = size();
+  if (s.size() > buffer_bytes_) {
+    // Larger than the buffer: straight to the file.
+    buf_.assign(s);
+    Flush();
+    if (buf_.capacity() > buffer_bytes_) std::string().swap(buf_);
+    return pos;
+  }
+  buf_.append(s);
+  return pos;
+}
+
+bool SpillFile::ReadFile(uint64_t pos, size_t n, char* out) const {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = ::pread(fd_, out + done, n - done, static_cast<off_t>(pos + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      if (status_.ok())
+        status_ = Status::IOError(std::string("bulk load: read the temporary file of records: ") +
+                                  (r < 0 ? std::strerror(errno) : "unexpected end of file"));
+      return false;
+    }
+    done += static_cast<size_t>(r);
+  }
+  return true;
+}
+
+bool SpillFile::Read(uint64_t pos, uint32_t size, std::string* scratch, std::string_view* out) const {
+  if (pos >= flushed_) {
+    *out = std::string_view(buf_).substr(pos - flushed_, size);
+    return true;
+  }
+  scratch->resize(size);
+  if (!ReadFile(pos, size, scratch->data())) return false;
+  *out = *scratch;
+  return true;
+}
+
+// Reads records back in id order at Finish: they were appended mostly in
+// that order, so most come from one window read ahead of them; a record
+// far from the window (a later version of a record rewritten after others
+// were appended) gets a read of its own and leaves the window where it is.
+class SpillReader {
+ public:
+  SpillReader(const SpillFile& file, size_t window) : file_(file), window_bytes_(std::max<size_t>(window, 4096)) {}
+  bool Read(uint64_t pos, uint32_t size, std::string_view* out) {
+    if (pos >= file_.flushed()) {
+      *out = file_.buffered().substr(pos - file_.flushed(), size);
+      return true;
+    }
+    const uint64_t win_end = win_pos_ + window_.size();
+    if (pos >= win_pos_ && pos + size <= win_end) {
+      *out = std::string_view(window_).substr(pos - win_pos_, size);
+      return true;
+    }
+    if (window_.empty() || (pos >= win_end && pos < win_end + window_bytes_)) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(window_bytes_, size), file_.flushed() - pos));
+      window_.resize(n);
+      win_pos_ = pos;
+      if (!file_.ReadFile(pos, n, window_.data())) return false;
+      *out = std::string_view(window_).substr(0, size);
+      return true;
+    }
+    return file_.Read(pos, size, &scratch_, out);
+  }
+
+ private:
+  const SpillFile& file_;
+  const size_t window_bytes_;
+  std::string window_;
+  uint64_t win_pos_ = 0;
+  std::string scratch_;
+};
+
+// ---------------------------------------------------------------------------
 // BulkStore
 
-BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph)
+BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph, std::string spill_dir, uint64_t memory_budget)
     : graph_(std::move(graph)),
       g_(graph_->id()),
       node_base_(graph_->counters()->next_node),
       rel_base_(graph_->counters()->next_rel),
       counters_(*graph_->counters()),
-      indexes_(graph_->Indexes()) {}
+      indexes_(graph_->Indexes()),
+      spill_dir_(std::move(spill_dir)),
+      memory_budget_(memory_budget) {}
+
+Status BulkStore::SpillStatus() const {
+  if (!spill_open_.ok()) return spill_open_;
+  if (!node_file_.status().ok()) return node_file_.status();
+  return rel_file_.status();
+}
+
+ByteArena::Ref BulkStore::AddRecord(bool node, std::string_view value) {
+  if (!spilled_ && spill_open_.ok() && MemoryBytes() + value.size() > memory_budget_) Spill();
+  if (!spilled_) return records_.Add(value);
+  SpillFile& f = node ? node_file_ : rel_file_;
+  return FileRef(f.Append(value), value.size());
+}
+
+void BulkStore::Spill() {
+  spill_open_ = node_file_.Open(spill_dir_, SpillBuffer());
+  if (spill_open_.ok()) spill_open_ = rel_file_.Open(spill_dir_, SpillBuffer());
+  if (!spill_open_.ok()) {
+    // The records stay in memory; the load fails at its next transaction.
+    CloseSpill();
+    return;
+  }
+  for (auto* v : {&nodes_, &rels_}) {
+    SpillFile& f = v == &nodes_ ? node_file_ : rel_file_;
+    for (ByteArena::Ref& r : *v)
+      if (r.present()) r = FileRef(f.Append(records_.Get(r)), r.size);
+  }
+  records_ = ByteArena();
+  spilled_ = true;
+}
+
+bool BulkStore::RecordBytes(bool node, ByteArena::Ref r, std::string* scratch, std::string_view* out) const {
+  if (!spilled_) {
+    *out = records_.Get(r);
+    return true;
+  }
+  const SpillFile& f = node ? node_file_ : rel_file_;
+  if (FilePos(r) < f.flushed()) ++spill_reads_;
+  return f.Read(FilePos(r), r.size, scratch, out);
+}
 
 ByteArena::Ref* BulkStore::NodeSlot(NodeId id) {
   if (id < node_base_) return nullptr;
@@ -118,10 +286,17 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
       uint64_t id = keys::GetU64BE(key.data() + 5), base = node ? node_base_ : rel_base_;
       const auto& v = node ? nodes_ : rels_;
       if (id < base || id - base >= v.size() || !v[id - base].present()) return rocksdb::Status::NotFound();
-      // Pinned, not copied: the bytes stay put until the store goes, and
-      // readers decode them before the transaction writes again.
-      std::string_view rec = records_.Get(v[id - base]);
-      value->PinSlice(rocksdb::Slice(rec.data(), rec.size()), nullptr);
+      // Pinned, not copied, from the arena or the spill file's buffer: the
+      // bytes stay put until the store is written to again (the commit),
+      // and readers decode them before that. From the file, read into the
+      // slice's own buffer.
+      std::string_view rec;
+      if (!RecordBytes(node, v[id - base], value->GetSelf(), &rec))
+        return rocksdb::Status::IOError(SpillStatus().ToString());
+      if (rec.data() == value->GetSelf()->data())
+        value->PinSelf();
+      else
+        value->PinSlice(rocksdb::Slice(rec.data(), rec.size()), nullptr);
       return rocksdb::Status::OK();
     }
     case keys::Tag::kAdj: {
@@ -181,11 +356,14 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
       const auto& v = node ? nodes_ : rels_;
       uint64_t base = node ? node_base_ : rel_base_;
       uint64_t first = std::max(base, from_id(tag, 5));
+      std::string scratch;
       for (uint64_t id = first; id - base < v.size(); ++id) {
         if (!v[id - base].present()) continue;
         std::string k = node ? keys::NodeKey(g_, id) : keys::RelKey(g_, id);
         if (!to.empty() && k >= to) break;
-        if (in_range(k)) out->emplace_back(std::move(k), std::string(records_.Get(v[id - base])));
+        std::string_view rec;
+        // A failed read (SpillStatus) fails the load's next transaction and Finish.
+        if (in_range(k) && RecordBytes(node, v[id - base], &scratch, &rec)) out->emplace_back(std::move(k), rec);
       }
     }
   }
@@ -239,7 +417,7 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
       // a record is never empty: neither can come from a transaction.
       assert(slot != nullptr && !value.empty());
       if (slot == nullptr || value.empty()) return;
-      *slot = records_.Add(value);
+      *slot = AddRecord(node, value);
       return;
     }
     case keys::Tag::kAdj: {
@@ -398,10 +576,16 @@ Status BulkStore::WriteFamily(char tag, TableSink* sink) const {
       bool node = tag == static_cast<char>(keys::Tag::kNode);
       const auto& v = node ? nodes_ : rels_;
       uint64_t base = node ? node_base_ : rel_base_;
-      for (size_t i = 0; i < v.size(); ++i)
-        if (v[i].present())
-          TG_RETURN_IF_ERROR(
-              sink->Put(node ? keys::NodeKey(g_, base + i) : keys::RelKey(g_, base + i), records_.Get(v[i])));
+      SpillReader reader(node ? node_file_ : rel_file_, SpillBuffer());
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].present()) continue;
+        std::string_view rec;
+        if (!spilled_)
+          rec = records_.Get(v[i]);
+        else if (!reader.Read(FilePos(v[i]), v[i].size, &rec))
+          return SpillStatus();
+        TG_RETURN_IF_ERROR(sink->Put(node ? keys::NodeKey(g_, base + i) : keys::RelKey(g_, base + i), rec));
+      }
       break;
     }
     case keys::Tag::kAdj:
@@ -522,7 +706,8 @@ namespace {
 
 class BulkLoadImpl final : public BulkLoad {
  public:
-  explicit BulkLoadImpl(std::shared_ptr<GraphImpl> graph) : graph_(graph), store_(graph) {}
+  BulkLoadImpl(std::shared_ptr<GraphImpl> graph, const BulkLoadOptions& options)
+      : graph_(graph), store_(graph, graph->db()->options().path, options.memory_budget_bytes) {}
 
   ~BulkLoadImpl() override {
     if (done_) return;
@@ -540,6 +725,7 @@ class BulkLoadImpl final : public BulkLoad {
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override {
     if (done_) return Status::InvalidArgument("bulk load: already finished");
+    TG_RETURN_IF_ERROR(store_.SpillStatus());
     // Indexes the graph gained since (the ingest creates them as documents
     // need them): build their entries from the loaded nodes first.
     for (const IndexInfo& index : graph_->Indexes()) {
@@ -562,8 +748,13 @@ class BulkLoadImpl final : public BulkLoad {
     graph_->AcquireWriter();  // waits for an open transaction of the load, and keeps others out
     struct Release {
       GraphImpl* g;
-      ~Release() { g->ReleaseWriter(); }
-    } release{graph_.get()};
+      BulkStore* store;
+      ~Release() {
+        store->CloseSpill();  // success or not, the load is spent: its disk space goes now
+        g->ReleaseWriter();
+      }
+    } release{graph_.get(), &store_};
+    TG_RETURN_IF_ERROR(store_.SpillStatus());
     std::shared_ptr<const Counters> now = graph_->counters();
     if (now->nodes != 0 || now->rels != 0 || now->next_node != store_.first_node())
       return Status::Aborted("bulk load: graph '" + graph_->name() +
@@ -597,6 +788,8 @@ class BulkLoadImpl final : public BulkLoad {
     s.nodes = store_.counters().nodes;
     s.relationships = store_.counters().rels;
     s.memory_bytes = store_.MemoryBytes();
+    s.spilled_bytes = store_.SpilledBytes();
+    s.spill_reads = store_.SpillReads();
     return s;
   }
 
@@ -611,7 +804,9 @@ class BulkLoadImpl final : public BulkLoad {
 }  // namespace
 }  // namespace internal
 
-Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out) {
+Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out) { return BeginBulkLoad(graph, BulkLoadOptions(), out); }
+
+Status BeginBulkLoad(Graph& graph, const BulkLoadOptions& options, std::unique_ptr<BulkLoad>* out) {
   auto* impl = dynamic_cast<internal::GraphImpl*>(&graph);
   if (impl == nullptr) return Status::InvalidArgument("bulk load: not a graph of this database");
   std::shared_ptr<internal::GraphImpl> g = std::static_pointer_cast<internal::GraphImpl>(impl->shared_from_this());
@@ -621,7 +816,7 @@ Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out) {
     return Status::InvalidArgument("bulk load: graph '" + g->name() + "' is not empty (" + std::to_string(c->nodes) +
                                    " nodes, " + std::to_string(c->rels) +
                                    " relationships); a bulk load only fills an empty graph");
-  *out = std::make_unique<internal::BulkLoadImpl>(std::move(g));
+  *out = std::make_unique<internal::BulkLoadImpl>(std::move(g), options);
   return Status::OK();
 }
 

@@ -27,6 +27,17 @@
 
 namespace trendgraph::storage {
 
+struct BulkLoadOptions {
+  // Memory the load may hold before its node and relationship records (most
+  // of it: ~8 KB a document of a signals corpus) move to a temporary file in
+  // the database's folder. Past it, records stay on disk (only a 16-byte
+  // reference each stays in memory) and are read back with pread. Adjacency,
+  // the label, unique and property indexes stay in memory whatever the
+  // budget (~1.5 KB a document). 0 spills from the first record; UINT64_MAX
+  // never spills. Default: 1 GiB.
+  uint64_t memory_budget_bytes = 1ull << 30;
+};
+
 struct BulkLoadStats {
   uint64_t nodes = 0;
   uint64_t relationships = 0;
@@ -34,6 +45,8 @@ struct BulkLoadStats {
   uint64_t files_written = 0;  // by Finish
   uint64_t bytes_written = 0;  // by Finish (table files, before RocksDB links them)
   uint64_t memory_bytes = 0;   // approximate size of the load in memory
+  uint64_t spilled_bytes = 0;  // records written to the temporary file (0: none spilled)
+  uint64_t spill_reads = 0;    // records a transaction read back from that file
 };
 
 class BulkLoad {
@@ -55,6 +68,14 @@ class BulkLoad {
 
 // Starts a bulk load of `graph`, which must be empty (InvalidArgument
 // otherwise, naming what it holds).
+//
+// The temporary file of spilled records is created without a name
+// (O_TMPFILE; where the file system lacks it, named and unlinked at once):
+// Finish, an abandoned load and a crash all leave nothing behind. A failed
+// write to it (a full disk) fails the next BeginWrite and Finish with
+// IOError, and Finish then loads nothing.
+Status BeginBulkLoad(Graph& graph, const BulkLoadOptions& options, std::unique_ptr<BulkLoad>* out);
+// With the default options.
 Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out);
 
 }  // namespace trendgraph::storage

@@ -3,7 +3,9 @@
 // out per key family so that a transaction's reads stay cheap and Finish can
 // emit every key in order without sorting most of them:
 //
-//   'N' node records and 'R' relationship records: vectors indexed by id;
+//   'N' node records and 'R' relationship records: vectors indexed by id
+//     of references into an arena, or, once the load has outgrown its memory
+//     budget, into two temporary files (SpillFile; see bulk_load.h);
 //   'A' adjacency: per node, the out and in entries kept in key order;
 //   'L' label index: per label, node ids in order;
 //   'U' unique index: a hash map (sorted once, when written);
@@ -21,6 +23,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/sst_file_writer.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -38,10 +41,52 @@ namespace trendgraph::storage::internal {
 
 class TableSink;
 
+// An append-only file without a name (O_TMPFILE in `dir`; named and
+// unlinked at once where the file system lacks it), so that nothing is left
+// behind whatever ends the process. Appends go through a buffer, and reads
+// of bytes still in it cost no system call. The first failed write or read
+// is kept in status(). Not thread-safe; concurrent const reads (pread) are.
+class SpillFile {
+ public:
+  SpillFile() = default;
+  ~SpillFile() { Close(); }
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  // Appends are buffered in `buffer_bytes` (0: each goes straight to the file).
+  Status Open(const std::string& dir, size_t buffer_bytes);
+  bool is_open() const { return fd_ >= 0; }
+  // Where `s` starts in the file.
+  uint64_t Append(std::string_view s);
+  // The `size` bytes at `pos`: a view into the buffer while they are still
+  // there (valid until the next Append), else read into *scratch. False on
+  // a failed read (status() says why).
+  bool Read(uint64_t pos, uint32_t size, std::string* scratch, std::string_view* out) const;
+  // pread of exactly `n` bytes at `pos` that reached the file (pos + n <= flushed()).
+  bool ReadFile(uint64_t pos, size_t n, char* out) const;
+  uint64_t size() const { return flushed_ + buf_.size(); }
+  uint64_t flushed() const { return flushed_; }
+  std::string_view buffered() const { return buf_; }
+  uint64_t memory_bytes() const { return buf_.capacity(); }
+  const Status& status() const { return status_; }
+  void Close();
+
+ private:
+  void Flush();
+
+  int fd_ = -1;
+  size_t buffer_bytes_ = 0;
+  std::string buf_;
+  uint64_t flushed_ = 0;
+  mutable Status status_;
+};
+
 class BulkStore {
  public:
-  // `graph`'s state now: its counters, indexes and id allocators.
-  explicit BulkStore(std::shared_ptr<GraphImpl> graph);
+  // `graph`'s state now: its counters, indexes and id allocators. Records
+  // move to SpillFiles in `spill_dir` once MemoryBytes() would pass
+  // `memory_budget` bytes.
+  BulkStore(std::shared_ptr<GraphImpl> graph, std::string spill_dir, uint64_t memory_budget);
 
   const Counters& counters() const { return counters_; }
   const std::vector<IndexInfo>& indexes() const { return indexes_; }
@@ -72,7 +117,18 @@ class BulkStore {
 
   uint64_t MemoryBytes() const {
     return memory_bytes_ + records_.bytes() + unique_.bytes() +
-           (nodes_.capacity() + rels_.capacity()) * sizeof(ByteArena::Ref) + adj_.capacity() * sizeof(AdjLists);
+           (nodes_.capacity() + rels_.capacity()) * sizeof(ByteArena::Ref) + adj_.capacity() * sizeof(AdjLists) +
+           node_file_.memory_bytes() + rel_file_.memory_bytes();
+  }
+  // Bytes of records written to the spill files (0: the records are in memory).
+  uint64_t SpilledBytes() const { return node_file_.size() + rel_file_.size(); }
+  uint64_t SpillReads() const { return spill_reads_; }
+  // The first failure of the spill files (OK when none).
+  Status SpillStatus() const;
+  // Closes the spill files (their space goes back to the file system).
+  void CloseSpill() {
+    node_file_.Close();
+    rel_file_.Close();
   }
 
  private:
@@ -100,6 +156,23 @@ class BulkStore {
   void DeleteKey(std::string_view key);
   ByteArena::Ref* NodeSlot(NodeId id);
   ByteArena::Ref* RelSlot(RelId id);
+  // A record's new bytes: in the arena, or past the budget in a spill file.
+  ByteArena::Ref AddRecord(bool node, std::string_view value);
+  // A record's bytes: a view into the arena or a spill file's buffer, else
+  // read into *scratch. False on a failed read.
+  bool RecordBytes(bool node, ByteArena::Ref r, std::string* scratch, std::string_view* out) const;
+  // Moves every live record from the arena to the spill files, in id order,
+  // and frees the arena.
+  void Spill();
+  // The spill files' write buffers and Finish's read-ahead: 1/256 of the
+  // budget, at most 4 MiB (a tiny budget in tests exercises every path).
+  size_t SpillBuffer() const { return static_cast<size_t>(std::min<uint64_t>(memory_budget_ / 256, 4u << 20)); }
+  // Once spilled, a reference holds a file position: chunk the high and
+  // offset the low 32 bits.
+  static ByteArena::Ref FileRef(uint64_t pos, size_t size) {
+    return ByteArena::Ref{static_cast<uint32_t>(pos >> 32), static_cast<uint32_t>(pos), static_cast<uint32_t>(size)};
+  }
+  static uint64_t FilePos(ByteArena::Ref r) { return (uint64_t{r.chunk} << 32) | r.offset; }
 
   std::shared_ptr<GraphImpl> graph_;
   const uint32_t g_;
@@ -109,9 +182,16 @@ class BulkStore {
   std::vector<IndexInfo> indexes_;
   std::unordered_set<NodeId> deleted_;
 
+  const std::string spill_dir_;
+  const uint64_t memory_budget_;
+  bool spilled_ = false;  // records in node_file_ and rel_file_, no longer in records_
+  Status spill_open_;     // why the files could not be created (the records then stay in memory)
+  SpillFile node_file_, rel_file_;
+  mutable uint64_t spill_reads_ = 0;
+
   ByteArena records_;
-  std::vector<ByteArena::Ref> nodes_;  // id - node_base_, in records_
-  std::vector<ByteArena::Ref> rels_;   // id - rel_base_, in records_
+  std::vector<ByteArena::Ref> nodes_;  // id - node_base_, in records_ or node_file_
+  std::vector<ByteArena::Ref> rels_;   // id - rel_base_, in records_ or rel_file_
   std::vector<AdjLists> adj_;       // node - node_base_
   std::vector<std::vector<NodeId>> labels_;  // by label id, ascending
   KeyTable unique_;
