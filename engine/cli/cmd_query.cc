@@ -1,6 +1,7 @@
 // trendgraph query: runs one query through Session::Execute and prints its
 // rows as an aligned table (or tab-separated with --tsv).
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
@@ -19,7 +20,10 @@ namespace {
 struct QueryCommandOptions {
   CommonOptions common;
   std::string text;
-  std::vector<std::string> params;  // name=value, value parsed as int, float, true/false/null, else string
+  // name=value, value parsed as int, float, true/false/null, a temporal
+  // call date('...') / localtime / time / localdatetime / datetime /
+  // duration('...'), else string
+  std::vector<std::string> params;
   bool tsv = false;
   bool read_only = false;
   int64_t timeout_ms = 30000;
@@ -126,6 +130,34 @@ class TableSink : public query::ResultSink {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// A temporal parameter is written as the function call that makes it:
+// date('2024-03-05'), datetime("2024-03-05T12:00[Asia/Shanghai]"),
+// duration('P1D'), ... (cypher-shell's `:param x => date('...')`). The text
+// is parsed by that function (query::ParseTemporal), as in HTTP's
+// {"$date": "..."}. Sets *kind to the Value type when `text` has this form.
+bool SplitTemporalCall(const std::string& text, Value::Type* kind, std::string* inner) {
+  static const std::pair<const char*, Value::Type> kKinds[] = {
+      {"date", Value::Type::kDate},
+      {"localtime", Value::Type::kLocalTime},
+      {"time", Value::Type::kTime},
+      {"localdatetime", Value::Type::kLocalDateTime},
+      {"datetime", Value::Type::kDateTime},
+      {"duration", Value::Type::kDuration}};
+  size_t open = text.find('(');
+  if (open == std::string::npos || text.size() < open + 4 || text.back() != ')') return false;
+  char quote = text[open + 1];
+  if ((quote != '\'' && quote != '"') || text[text.size() - 2] != quote) return false;
+  std::string name = text.substr(0, open);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [fn, type] : kKinds) {
+    if (name != fn) continue;
+    *kind = type;
+    *inner = text.substr(open + 2, text.size() - open - 4);
+    return true;
+  }
+  return false;
+}
+
 Value ParseParamValue(const std::string& text) {
   if (text == "null") return Value();
   if (text == "true") return Value(true);
@@ -145,7 +177,10 @@ int RunQuery(int argc, char** argv) {
   po::options_description desc("query options");
   AddCommonOptions(&desc, &o.common, true, true);
   desc.add_options()("query,q", po::value<std::string>(&o.text)->required(), "the query text")(
-      "param,p", po::value<std::vector<std::string>>(&o.params), "a parameter NAME=VALUE (repeatable)")(
+      "param,p", po::value<std::vector<std::string>>(&o.params),
+      "a parameter NAME=VALUE (repeatable): an integer, float, true/false/null, a temporal value written as "
+      "date('2024-03-05'), datetime('2024-03-05T12:00[Asia/Shanghai]'), localtime, time, localdatetime or "
+      "duration('P1D'), else a string")(
       "tsv", po::bool_switch(&o.tsv), "tab-separated output with a header line")(
       "read-only", po::bool_switch(&o.read_only), "refuse writes")(
       "timeout-ms", po::value<int64_t>(&o.timeout_ms)->default_value(o.timeout_ms), "query timeout (0 = none)");
@@ -161,7 +196,20 @@ int RunQuery(int argc, char** argv) {
       std::fprintf(stderr, "trendgraph query: parameter '%s' is not NAME=VALUE\n", p.c_str());
       return kExitUsage;
     }
-    params[p.substr(0, eq)] = ParseParamValue(p.substr(eq + 1));
+    std::string name = p.substr(0, eq), value = p.substr(eq + 1);
+    Value::Type kind;
+    std::string inner;
+    if (SplitTemporalCall(value, &kind, &inner)) {
+      Result<Value> v = query::ParseTemporal(kind, inner);
+      if (!v.ok()) {
+        std::fprintf(stderr, "trendgraph query: parameter '%s': %s\n", name.c_str(),
+                     v.status().message().c_str());
+        return kExitUsage;
+      }
+      params[name] = std::move(v).value();
+      continue;
+    }
+    params[name] = ParseParamValue(value);
   }
   auto engine = OpenEngine(o.common, true, o.read_only);
   if (!engine) return kExitFailure;

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "query/expression/value_ops.h"
 #include "query/function/function_util.h"
 
 namespace trendgraph::query::internal {
@@ -102,18 +103,35 @@ Value FnRand(const Value*, size_t, FunctionContext&) {
   return Value(std::uniform_real_distribution<double>(0.0, 1.0)(gen));
 }
 
+// randomUUID(): a version 4 (random) UUID in its 36-character text form.
+Value FnRandomUuid(const Value*, size_t, FunctionContext&) {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  uint64_t hi = gen(), lo = gen();
+  hi = (hi & ~uint64_t{0xF000}) | 0x4000;                            // version 4
+  lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);         // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    uint64_t word = i < 16 ? hi : lo;
+    out.push_back(kHex[(word >> (60 - 4 * (i % 16))) & 0xF]);
+  }
+  return Value(std::move(out));
+}
+
 // ---- round(x [, precision [, mode]]) ---------------------------------------
 // With a precision the rounding is decimal, on the shortest decimal form of
 // x (like Java's BigDecimal.valueOf(x).setScale(precision, mode)), so that
 // round(2.675, 2) is 2.68 although the double 2.675 is a little less.
 
-enum class RoundMode { kUp, kDown, kCeiling, kFloor, kHalfUp, kHalfDown, kHalfEven };
+enum class RoundMode { kUp, kDown, kCeiling, kFloor, kHalfUp, kHalfDown, kHalfEven, kUnnecessary };
 
 bool ParseRoundMode(std::string_view s, RoundMode* out) {
   static const std::pair<const char*, RoundMode> kModes[] = {
       {"UP", RoundMode::kUp},           {"DOWN", RoundMode::kDown},          {"CEILING", RoundMode::kCeiling},
       {"FLOOR", RoundMode::kFloor},     {"HALF_UP", RoundMode::kHalfUp},     {"HALF_DOWN", RoundMode::kHalfDown},
-      {"HALF_EVEN", RoundMode::kHalfEven}};
+      {"HALF_EVEN", RoundMode::kHalfEven}, {"UNNECESSARY", RoundMode::kUnnecessary}};
   for (const auto& [name, mode] : kModes) {
     if (s.size() != std::char_traits<char>::length(name)) continue;
     bool eq = true;
@@ -165,6 +183,7 @@ double RoundDecimal(double x, int64_t precision, RoundMode mode) {
     case RoundMode::kHalfUp: up = frac >= 2; break;
     case RoundMode::kHalfDown: up = frac == 3; break;
     case RoundMode::kHalfEven: up = frac == 3 || (frac == 2 && last_odd); break;
+    case RoundMode::kUnnecessary: up = false; break;  // FnRound checks exactness
   }
   // Integer value of `kept` (+1 when rounding up), scaled by 10^-precision.
   std::string mag = kept.empty() ? "0" : kept;
@@ -197,7 +216,21 @@ Value FnRound(const Value* a, size_t n, FunctionContext&) {
   RoundMode mode = RoundMode::kHalfUp;
   if (n == 3) {
     const std::string& m = StringArg("round", a, 2);
-    if (!ParseRoundMode(m, &mode)) ThrowArgValue("round", "unknown rounding mode '" + m + "'");
+    if (!ParseRoundMode(m, &mode))
+      ThrowArgValue("round", "unknown rounding mode '" + m +
+                                 "' (expected UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN, HALF_EVEN or UNNECESSARY)");
+  } else if (precision == 0 && std::isfinite(x)) {
+    // Neo4j: round(x, 0) agrees with round(x) (ties toward positive
+    // infinity: round(-1.5, 0) = -1.0), not with HALF_UP.
+    double f = std::floor(x);
+    return Value(x - f >= 0.5 ? f + 1.0 : f);
+  }
+  if (mode == RoundMode::kUnnecessary) {
+    double exact = RoundDecimal(x, precision, RoundMode::kDown);
+    if (exact != x && std::isfinite(x))
+      ThrowArgValue("round", "rounding mode UNNECESSARY, but " + FormatCypherFloat(x) + " needs rounding at precision " +
+                                 std::to_string(precision));
+    return Value(x);
   }
   return Value(RoundDecimal(x, precision, mode));
 }
@@ -231,6 +264,7 @@ constexpr ScalarFunctionDef kDefs[] = {
     {"e", 0, 0, FnE, true},
     {"pi", 0, 0, FnPi, true},
     {"rand", 0, 0, FnRand, false},
+    {"randomUUID", 0, 0, FnRandomUuid, false},
 };
 
 }  // namespace

@@ -53,7 +53,12 @@ std::string MapCase(const std::string& s) {
       ++i;
       continue;
     }
-    Utf8Append(&out, Map(Utf8Decode(s, &i)));
+    char32_t cp = Utf8Decode(s, &i);
+    if (Map == ToUpperCp && cp == 0xdf) {  // ß has no one-letter capital: "SS" (Java's toUpperCase)
+      out += "SS";
+      continue;
+    }
+    Utf8Append(&out, Map(cp));
   }
   return out;
 }

@@ -890,7 +890,48 @@ Value FnTimestamp(const Value*, size_t, FunctionContext& ctx) {
   return Value(ns / 1000000 - (ns % 1000000 < 0));
 }
 
+// <kind>.statement([tz]), <kind>.transaction([tz]): the statement's clock
+// (one statement is one transaction); <kind>.realtime([tz]): the system
+// clock now. The optional argument is a time zone, as {timezone: tz}.
+template <ScalarFn kMake, bool kRealtime>
+Value FnClock(const Value* a, size_t n, FunctionContext& ctx) {
+  FunctionContext clock = ctx;
+  if (kRealtime) clock.statement_time_nanos = 0;
+  if (n == 0) return kMake(nullptr, 0, clock);
+  if (a[0].is_null()) return Value();
+  // Now in the zone: the instant as a datetime there, then converted.
+  int64_t nanos = clock.statement_time_nanos;
+  if (nanos == 0)
+    nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  int64_t secs = nanos / 1000000000, sub = nanos % 1000000000;
+  if (sub < 0) {
+    sub += 1000000000;
+    --secs;
+  }
+  Value::Map m{{"epochSeconds", Value(secs)}, {"nanosecond", Value(sub)}, {"timezone", a[0]}};
+  Value arg(std::move(m));
+  Value dt = FnDateTime(&arg, 1, clock);
+  if (kMake == FnDateTime) return dt;
+  return kMake(&dt, 1, clock);
+}
+
 constexpr ScalarFunctionDef kDefs[] = {
+    {"date.statement", 0, 1, FnClock<FnDate, false>, false},
+    {"date.transaction", 0, 1, FnClock<FnDate, false>, false},
+    {"date.realtime", 0, 1, FnClock<FnDate, true>, false},
+    {"localtime.statement", 0, 1, FnClock<FnLocalTime, false>, false},
+    {"localtime.transaction", 0, 1, FnClock<FnLocalTime, false>, false},
+    {"localtime.realtime", 0, 1, FnClock<FnLocalTime, true>, false},
+    {"time.statement", 0, 1, FnClock<FnTime, false>, false},
+    {"time.transaction", 0, 1, FnClock<FnTime, false>, false},
+    {"time.realtime", 0, 1, FnClock<FnTime, true>, false},
+    {"localdatetime.statement", 0, 1, FnClock<FnLocalDateTime, false>, false},
+    {"localdatetime.transaction", 0, 1, FnClock<FnLocalDateTime, false>, false},
+    {"localdatetime.realtime", 0, 1, FnClock<FnLocalDateTime, true>, false},
+    {"datetime.statement", 0, 1, FnClock<FnDateTime, false>, false},
+    {"datetime.transaction", 0, 1, FnClock<FnDateTime, false>, false},
+    {"datetime.realtime", 0, 1, FnClock<FnDateTime, true>, false},
     {"date", 0, 1, FnDate, false},  // date() is today
     {"timestamp", 0, 0, FnTimestamp, false},
     {"localtime", 0, 1, FnLocalTime, false},  // no argument: now

@@ -1338,7 +1338,8 @@ class Parser {
     if (IsPatternAt(idx_)) {
       if (where_depth_ == 0) {
         Fail(Peek(), "a pattern cannot be used as an expression here (patterns are allowed in WHERE, "
-                     "EXISTS { } and pattern comprehensions [(a)-->(b) | ...])",
+                     "EXISTS { } and pattern comprehensions [(a)-->(b) | ...]; to count matches write "
+                     "COUNT { (a)-->(b) })",
              "UnexpectedSyntax");
       }
       auto p = Make<ParsedPatternPredicate>(start);

@@ -95,7 +95,8 @@ TEST(FunctionLookup, EveryDocumentedFunctionExists) {
         "right", "split", "abs", "ceil", "floor", "round", "sign", "sqrt", "exp", "log", "log10", "e", "pi",
         "rand", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "cot", "degrees", "radians", "haversin",
         "timestamp", "date", "isEmpty", "toStringOrNull", "toIntegerOrNull", "toFloatOrNull",
-        "toBooleanOrNull", "toIntegerList", "toStringList", "toFloatList", "toBooleanList"})
+        "toBooleanOrNull", "toIntegerList", "toStringList", "toFloatList", "toBooleanList", "randomUUID",
+        "date.statement", "datetime.transaction", "localtime.realtime", "time.statement", "localdatetime.realtime"})
     EXPECT_NE(FindScalarFunction(name), nullptr) << name;
   for (const char* name : {"count", "sum", "avg", "min", "max", "collect", "percentileCont", "percentileDisc",
                            "stDev", "stDevP"})
@@ -518,7 +519,12 @@ TEST(Math, SignedAndRounding) {
   EXPECT_EQ(C("round", {-2.6}), "-3.0");
   EXPECT_EQ(C("round", {3.141592, 3}), "3.142");
   EXPECT_EQ(C("round", {2.675, 2}), "2.68");  // decimal, not binary, half-up
-  EXPECT_EQ(C("round", {-1.5, 0}), "-2.0");    // HALF_UP is away from zero
+  EXPECT_EQ(C("round", {-1.5, 0}), "-1.0");    // precision 0 agrees with round(-1.5) (Neo4j 5 docs)
+  EXPECT_EQ(C("round", {-1.55, 1}), "-1.6");   // HALF_UP is away from zero
+  EXPECT_EQ(C("round", {-1.5, 0, "HALF_UP"}), "-2.0");
+  EXPECT_EQ(C("round", {1.2, 1, "UNNECESSARY"}), "1.2");
+  EXPECT_EQ(C("round", {1200.0, -2, "UNNECESSARY"}), "1200.0");
+  EXPECT_ERROR(ErrorCode::kArgumentError, Call("round", {1.25, 1, "UNNECESSARY"}));
   EXPECT_EQ(C("round", {1234.5, -2}), "1200.0");
   EXPECT_EQ(C("round", {0.0049, 2}), "0.0");
   EXPECT_EQ(C("round", {9.99, 1}), "10.0");
@@ -684,6 +690,47 @@ TEST(Aggregates, StandardDeviation) {
   EXPECT_EQ(S(Aggregate("stDevP", {})), "0.0");
   EXPECT_NEAR(Aggregate("stDevP", Rows({2, 2, 4, N}), true).as_double(), 1.0, 1e-12);
   EXPECT_ERROR(ErrorCode::kTypeError, Aggregate("stDev", Rows({"x"})));
+}
+
+TEST(Random, RandomUuidIsVersion4AndFresh) {
+  std::string a = Call("randomUUID", {}).as_string();
+  std::string b = Call("randomUUID", {}).as_string();
+  EXPECT_NE(a, b);
+  ASSERT_EQ(a.size(), 36u);
+  for (size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(a[i], '-') << a;
+  EXPECT_EQ(a[14], '4') << a;                                    // version
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos) << a;  // variant
+  EXPECT_FALSE(FindScalarFunction("randomUUID")->deterministic);
+}
+
+TEST(Strings, UpperSharpS) {
+  EXPECT_EQ(C("toUpper", {"straße"}), "'STRASSE'");
+  EXPECT_EQ(C("toLower", {"STRASSE"}), "'strasse'");
+}
+
+TEST(Dates, StatementTransactionRealtimeClocks) {
+  const ScalarFunctionDef* st = FindScalarFunction("datetime.statement");
+  const ScalarFunctionDef* tx = FindScalarFunction("date.transaction");
+  const ScalarFunctionDef* rt = FindScalarFunction("datetime.realtime");
+  ASSERT_NE(st, nullptr);
+  ASSERT_NE(tx, nullptr);
+  ASSERT_NE(rt, nullptr);
+  FunctionContext ctx;
+  ctx.statement_time_nanos = int64_t{86400} * 1000000000 + 5;  // 1970-01-02T00:00:00.000000005Z
+  Value dt = st->fn(nullptr, 0, ctx);
+  ASSERT_EQ(dt.type(), Value::Type::kDateTime);
+  EXPECT_EQ(ToCypherString(dt), "1970-01-02T00:00:00.000000005Z");
+  Value zone("+05:00");
+  EXPECT_EQ(ToCypherString(st->fn(&zone, 1, ctx)), "1970-01-02T05:00:00.000000005+05:00");
+  Value west("-01:00");
+  EXPECT_EQ(ToCypherString(tx->fn(&west, 1, ctx)), "1970-01-01");  // still the 1st west of UTC
+  // realtime ignores the statement's clock.
+  Value now = rt->fn(nullptr, 0, ctx);
+  EXPECT_GT(now.as_date_time().seconds, int64_t{1700000000});
+  Value bad("Mars/Olympus");
+  EXPECT_ERROR(ErrorCode::kArgumentError, st->fn(&bad, 1, ctx));
+  Value null;
+  EXPECT_TRUE(st->fn(&null, 1, ctx).is_null());
 }
 
 }  // namespace
