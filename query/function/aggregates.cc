@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "query/expression/temporal_ops.h"
 #include "query/function/function_util.h"
 
 namespace trendgraph::query::internal {
@@ -93,7 +94,17 @@ class SumAgg final : public Aggregator {
   void Add(const Value* a, size_t) override {
     const Value& v = a[0];
     if (v.is_null()) return;
-    if (!v.is_number()) ThrowArgType("sum", 0, "a number", v);
+    if (v.is_duration() || has_duration_) {
+      // sum() of durations is a duration; numbers and durations do not mix.
+      if (!v.is_duration() || (!has_duration_ && has_number_))
+        ThrowArgType("sum", 0, has_duration_ ? "a Duration (the others were)" : "a number (the others were)", v);
+      if (!filter_.Admit(v)) return;
+      dsum_ = has_duration_ ? AddDurations(dsum_, v.as_duration()) : v.as_duration();
+      has_duration_ = true;
+      return;
+    }
+    if (!v.is_number()) ThrowArgType("sum", 0, "a number or a Duration", v);
+    has_number_ = true;
     if (!filter_.Admit(v)) return;
     if (v.is_int() && !is_float_) {
       int64_t r;
@@ -109,10 +120,16 @@ class SumAgg final : public Aggregator {
     }
     fsum_ += v.as_number();
   }
-  Value Finish() override { return is_float_ ? Value(fsum_) : Value(isum_); }
+  Value Finish() override {
+    if (has_duration_) return Value(dsum_);
+    return is_float_ ? Value(fsum_) : Value(isum_);
+  }
 
  private:
   DistinctFilter filter_;
+  bool has_number_ = false;
+  bool has_duration_ = false;
+  Duration dsum_;
   bool is_float_ = false;
   int64_t isum_ = 0;
   double fsum_ = 0;
@@ -124,16 +141,33 @@ class AvgAgg final : public Aggregator {
   void Add(const Value* a, size_t) override {
     const Value& v = a[0];
     if (v.is_null()) return;
-    if (!v.is_number()) ThrowArgType("avg", 0, "a number", v);
+    if (v.is_duration() || has_duration_) {
+      // avg() of durations: their sum divided by the count (fractions
+      // cascade down: months to days, days to seconds).
+      if (!v.is_duration() || (!has_duration_ && count_ > 0))
+        ThrowArgType("avg", 0, has_duration_ ? "a Duration (the others were)" : "a number (the others were)", v);
+      if (!filter_.Admit(v)) return;
+      dsum_ = has_duration_ ? AddDurations(dsum_, v.as_duration()) : v.as_duration();
+      has_duration_ = true;
+      ++dcount_;
+      return;
+    }
+    if (!v.is_number()) ThrowArgType("avg", 0, "a number or a Duration", v);
     if (!filter_.Admit(v)) return;
     // Incremental mean: no overflow for large integer sums.
     ++count_;
     mean_ += (static_cast<long double>(v.as_number()) - mean_) / static_cast<long double>(count_);
   }
-  Value Finish() override { return count_ == 0 ? Value() : Value(static_cast<double>(mean_)); }
+  Value Finish() override {
+    if (has_duration_) return Value(ScaleDuration(dsum_, static_cast<double>(dcount_), /*divide=*/true));
+    return count_ == 0 ? Value() : Value(static_cast<double>(mean_));
+  }
 
  private:
   DistinctFilter filter_;
+  bool has_duration_ = false;
+  Duration dsum_;
+  int64_t dcount_ = 0;
   int64_t count_ = 0;
   long double mean_ = 0;
 };
