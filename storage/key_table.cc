@@ -73,9 +73,12 @@ void KeyTable::Erase(std::string_view key) {
 
 void KeyTable::Grow() {
   std::vector<Slot> old = std::move(slots_);
-  // Twice the live entries, at least 1024 slots: tombstones go.
+  // Four times the live entries, at least 1024 slots: tombstones go. Called
+  // at half full, so a table without tombstones doubles (a bound counting
+  // the entry about to come, (count_ + 1) * 4, quadrupled it: a table of
+  // 2.1M keys took 16M slots, 512 MiB, in a bulk load of 100k documents).
   size_t n = 1024;
-  while (n < (count_ + 1) * 4) n *= 2;
+  while (n < count_ * 4) n *= 2;
   slots_.assign(n, Slot());
   used_ = count_;
   const size_t mask = n - 1;

@@ -53,6 +53,8 @@ class KeyTable {
   bool Put(std::string_view key, uint64_t value);
   void Erase(std::string_view key);
   size_t size() const { return count_; }
+  // Slots: a power of two, from 2 to 4 times the live entries (at least 1024).
+  size_t capacity() const { return slots_.size(); }
   template <class Fn>
   void ForEach(Fn&& fn) const {
     for (const Slot& s : slots_)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -56,6 +57,15 @@ TEST(KeyTableTest, AgreesWithAMapUnderRandomOperations) {
     EXPECT_EQ(it->second, v);
   });
   EXPECT_EQ(seen, model.size());
+}
+
+TEST(KeyTableTest, GrowsByDoubling) {
+  KeyTable t;
+  for (uint32_t i = 0; i < 100000; ++i) {
+    t.Put("key" + std::to_string(i), i);
+    ASSERT_LE(t.capacity(), std::max<size_t>(1024, 4 * t.size())) << t.size() << " keys";
+    ASSERT_GE(t.capacity(), 2 * t.size()) << t.size() << " keys";
+  }
 }
 
 TEST(KeyTableTest, FindForUpdate) {
