@@ -726,6 +726,10 @@ class Parser {
       c->query->parts.push_back(ParseSingleQuery(/*subquery=*/true));
     }
     Expect(TokenKind::kRBrace, "'}' to close the CALL subquery");
+    if (AtKeyword(Keyword::kIn)) {
+      Fail(Peek(), "CALL { } IN TRANSACTIONS is not supported (a query's writes commit together, in one transaction)",
+           "UnexpectedSyntax");
+    }
     bool returns = c->query->parts[0].clauses.back()->kind == ClauseKind::kReturn;
     for (const ParsedSingleQuery& part : c->query->parts) {
       const ParsedClause& last = *part.clauses.back();
@@ -1593,7 +1597,7 @@ class Parser {
     }
     if (AtFunctionCall()) return ParseFunctionCall();
     if (t.kind == TokenKind::kIdentifier && t.keyword == Keyword::kNone && At(TokenKind::kLBrace, 1) &&
-        EqualsIgnoreCase(TokenText(t), "collect") && (AtClauseStart(2)))
+        EqualsIgnoreCase(TokenText(t), "collect") && (AtClauseStart(2) || At(TokenKind::kLParen, 2)))
       return ParseExistsSubquery(SubqueryMode::kCollect);
     if (IsReservedWord(t.keyword)) FailExpected("an expression");
     Next();
