@@ -181,6 +181,27 @@ class Binder {
   BoundSetItem BindSetItem(const ParsedSetItem& item);
   void BindCall(const ParsedCall& c, bool standalone, BoundClause* out);
   void BindCallSubquery(const ParsedCallSubquery& c, BoundClause* out);
+  // (n:A|B), (n:!A), (n:%): a predicate on the node's slot. BindPart
+  // collects them in label_preds_; the MATCH or subquery ANDs them into its
+  // WHERE, where the planner places them as soon as the node is bound.
+  BoundExprPtr BindLabelExpr(const ParsedLabelExpr& e, int slot, Position pos);
+  BoundExprPtr TakeLabelPredicates(BoundExprPtr where) {
+    for (auto& p : label_preds_) {
+      if (!where) {
+        where = std::move(p);
+        continue;
+      }
+      auto a = std::make_unique<BoundExpr>(BoundExprKind::kBinary);
+      a->position = p->position;
+      a->bop = BinaryOp::kAnd;
+      a->children.push_back(std::move(p));
+      a->children.push_back(std::move(where));
+      where = std::move(a);
+    }
+    label_preds_.clear();
+    return where;
+  }
+  std::vector<BoundExprPtr> label_preds_;
 
   BoundQuery* q_;
   const Value::Map& params_;
@@ -642,7 +663,11 @@ std::shared_ptr<BoundSubquery> Binder::BindSubquery(const std::vector<const Pars
   agg_ = nullptr;
   Scope before = scope_;
   std::set<int> rels;
+  std::vector<BoundExprPtr> outer_preds = std::move(label_preds_);
+  label_preds_.clear();
   for (auto* p : parts) sq->parts.push_back(BindPart(*p, PatternUse::kExpression, &rels, before));
+  std::vector<BoundExprPtr> preds = std::move(label_preds_);
+  label_preds_.clear();
   if (bare_predicate_) {
     bare_predicate_ = false;
     // A bare pattern predicate may not introduce new named variables.
@@ -654,6 +679,9 @@ std::shared_ptr<BoundSubquery> Binder::BindSubquery(const std::vector<const Pars
       Fail("InvalidArgumentType", "A single node pattern is not a predicate", parts[0]->position);
   }
   if (where) sq->where = Bind(where);
+  label_preds_ = std::move(preds);
+  sq->where = TakeLabelPredicates(std::move(sq->where));
+  label_preds_ = std::move(outer_preds);
   if (projection) sq->projection = Bind(projection);
   for (auto& [n, s] : before) sq->outer_slots.push_back(s);
   agg_ = saved_agg;
@@ -714,6 +742,7 @@ BoundPatternPart Binder::BindPart(const ParsedPatternPart& part, PatternUse use,
       }
     }
     BindProperties(n.properties, use, &bn.properties, n.position);
+    if (n.label_expr) label_preds_.push_back(BindLabelExpr(*n.label_expr, bn.slot, n.position));
     out.nodes.push_back(std::move(bn));
   }
   for (const auto& r : part.rels) {
@@ -1095,6 +1124,54 @@ void Binder::BindCallSubquery(const ParsedCallSubquery& c, BoundClause* out) {
   }
 }
 
+BoundExprPtr Binder::BindLabelExpr(const ParsedLabelExpr& e, int slot, Position pos) {
+  auto make = [&](BoundExprKind k) {
+    auto b = std::make_unique<BoundExpr>(k);
+    b->position = pos;
+    return b;
+  };
+  switch (e.kind) {
+    case ParsedLabelExpr::Kind::kLabel: {
+      auto b = make(BoundExprKind::kLabelCheck);
+      b->children.push_back(MakeVariable(slot, pos));
+      b->labels.push_back(e.label);
+      return b;
+    }
+    case ParsedLabelExpr::Kind::kAnyLabel: {
+      // NOT isEmpty(labels(n))
+      auto labels = make(BoundExprKind::kFunction);
+      labels->name = "labels";
+      labels->fn = FindScalarFunction("labels");
+      labels->children.push_back(MakeVariable(slot, pos));
+      auto empty = make(BoundExprKind::kFunction);
+      empty->name = "isEmpty";
+      empty->fn = FindScalarFunction("isEmpty");
+      empty->children.push_back(std::move(labels));
+      auto b = make(BoundExprKind::kNot);
+      b->children.push_back(std::move(empty));
+      return b;
+    }
+    case ParsedLabelExpr::Kind::kNot: {
+      auto b = make(BoundExprKind::kNot);
+      b->children.push_back(BindLabelExpr(e.children[0], slot, pos));
+      return b;
+    }
+    case ParsedLabelExpr::Kind::kAnd:
+    case ParsedLabelExpr::Kind::kOr: {
+      BoundExprPtr acc = BindLabelExpr(e.children[0], slot, pos);
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        auto b = make(BoundExprKind::kBinary);
+        b->bop = e.kind == ParsedLabelExpr::Kind::kAnd ? BinaryOp::kAnd : BinaryOp::kOr;
+        b->children.push_back(std::move(acc));
+        b->children.push_back(BindLabelExpr(e.children[i], slot, pos));
+        acc = std::move(b);
+      }
+      return acc;
+    }
+  }
+  return MakeConstant(Value(true), pos);
+}
+
 BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_clause_query, bool keep_scope) {
   BoundSingleQuery out;
   if (!keep_scope) scope_.clear();
@@ -1110,7 +1187,11 @@ BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_claus
         bc.optional = m.optional;
         Scope before = scope_;
         std::set<int> rels;
+        std::vector<BoundExprPtr> outer_preds = std::move(label_preds_);
+        label_preds_.clear();
         for (auto& part : m.pattern) bc.parts.push_back(BindPart(part, PatternUse::kMatch, &rels, before));
+        std::vector<BoundExprPtr> preds = std::move(label_preds_);
+        label_preds_.clear();
         if (m.where) {
           if (ContainsAggregate(m.where.get()))
             Fail("InvalidAggregation", "Aggregation is not allowed in WHERE", m.where->position);
@@ -1122,6 +1203,9 @@ BoundSingleQuery Binder::BindSingle(const ParsedSingleQuery& sq, bool only_claus
                    m.where->position);
           }
         }
+        label_preds_ = std::move(preds);
+        bc.where = TakeLabelPredicates(std::move(bc.where));
+        label_preds_ = std::move(outer_preds);
         break;
       }
       case ClauseKind::kUnwind: {

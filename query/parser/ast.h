@@ -215,10 +215,21 @@ struct ParsedReduce : ParsedExpression {
 // ---------------------------------------------------------------------------
 // Patterns
 
+// A label expression beyond a plain conjunction (GQL / Neo4j 5):
+// (n:A|B), (n:!A), (n:A&(B|C)), (n:%) (any label).
+struct ParsedLabelExpr {
+  enum class Kind : uint8_t { kLabel, kAnd, kOr, kNot, kAnyLabel } kind = Kind::kLabel;
+  std::string label;                       // kLabel
+  std::vector<ParsedLabelExpr> children;   // kAnd, kOr (2+), kNot (1)
+};
+
 struct ParsedNodePattern {
   Position position;
   std::string variable;             // empty when anonymous
-  std::vector<std::string> labels;  // (n:A:B) -> all of A and B
+  std::vector<std::string> labels;  // (n:A:B), (n:A&B) -> all of A and B
+  // Set instead of `labels` when the label expression is not a plain
+  // conjunction; allowed where nodes are matched, not created.
+  std::shared_ptr<ParsedLabelExpr> label_expr;
   ExprPtr properties;               // ParsedMap or ParsedParameter, or null
 };
 

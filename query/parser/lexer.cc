@@ -421,7 +421,8 @@ class Lexer {
       case '>': return next_is('=') ? twice(TokenKind::kGe) : single(TokenKind::kGt);
       case '!':
         if (next_is('=')) FailAt(start, "unknown operator '!=': use '<>' for inequality");
-        break;
+        return single(TokenKind::kBang);
+      case '&': return single(TokenKind::kAmp);
       case '+': return next_is('=') ? twice(TokenKind::kPlusEq) : single(TokenKind::kPlus);
       case '-': return single(TokenKind::kMinus);
       case '*': return single(TokenKind::kStar);

@@ -34,6 +34,7 @@ enum class TokenKind : uint8_t {
   kComma, kDot, kDotDot, kColon, kSemicolon, kPipe,
   kEq, kNe, kLt, kGt, kLe, kGe, kRegexMatch,  // = <> < > <= >= =~
   kPlus, kMinus, kStar, kSlash, kPercent, kCaret, kPlusEq,  // + - * / % ^ +=
+  kBang, kAmp,  // ! & (label expressions only)
 };
 
 // Words with a meaning to the grammar, recognised case-insensitively. Whether

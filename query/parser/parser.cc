@@ -849,12 +849,77 @@ class Parser {
     return nullptr;
   }
 
+  // label-or := label-and ('|' label-and)*; label-and := label-not ('&'
+  // label-not)*; label-not := '!' label-not | name | '%' | '(' label-or ')'.
+  ParsedLabelExpr ParseLabelOr() {
+    DepthGuard guard(this);
+    ParsedLabelExpr first = ParseLabelAnd();
+    if (!At(TokenKind::kPipe)) return first;
+    ParsedLabelExpr e;
+    e.kind = ParsedLabelExpr::Kind::kOr;
+    e.children.push_back(std::move(first));
+    while (Accept(TokenKind::kPipe)) {
+      Accept(TokenKind::kColon);  // (n:A|:B) as relationship types allow
+      e.children.push_back(ParseLabelAnd());
+    }
+    return e;
+  }
+  ParsedLabelExpr ParseLabelAnd() {
+    ParsedLabelExpr first = ParseLabelNot();
+    if (!At(TokenKind::kAmp)) return first;
+    ParsedLabelExpr e;
+    e.kind = ParsedLabelExpr::Kind::kAnd;
+    e.children.push_back(std::move(first));
+    while (Accept(TokenKind::kAmp)) e.children.push_back(ParseLabelNot());
+    return e;
+  }
+  ParsedLabelExpr ParseLabelNot() {
+    DepthGuard guard(this);
+    ParsedLabelExpr e;
+    if (Accept(TokenKind::kBang)) {
+      e.kind = ParsedLabelExpr::Kind::kNot;
+      e.children.push_back(ParseLabelNot());
+    } else if (Accept(TokenKind::kPercent)) {
+      e.kind = ParsedLabelExpr::Kind::kAnyLabel;
+    } else if (Accept(TokenKind::kLParen)) {
+      e = ParseLabelOr();
+      Expect(TokenKind::kRParen, "')' to close the label expression");
+    } else {
+      e.label = ParseSymbolicName("a label name");
+    }
+    return e;
+  }
+  // Appends the labels of a pure conjunction to `out`; false otherwise.
+  static bool FlattenConjunction(const ParsedLabelExpr& e, std::vector<std::string>* out) {
+    if (e.kind == ParsedLabelExpr::Kind::kLabel) {
+      out->push_back(e.label);
+      return true;
+    }
+    if (e.kind != ParsedLabelExpr::Kind::kAnd) return false;
+    for (const ParsedLabelExpr& c : e.children)
+      if (!FlattenConjunction(c, out)) return false;
+    return true;
+  }
+
   ParsedNodePattern ParseNodePattern(PatternContext ctx) {
     ParsedNodePattern n;
     n.position = Peek().position();
     Expect(TokenKind::kLParen, "'(' to start a node pattern");
     if (AtVariable()) n.variable = DecodeName(TokenText(Next()));
-    n.labels = ParseLabelList("a label name");
+    // (n:A:B) is a conjunction; each ':' may start a label expression.
+    ParsedLabelExpr all;
+    all.kind = ParsedLabelExpr::Kind::kAnd;
+    while (Accept(TokenKind::kColon)) all.children.push_back(ParseLabelOr());
+    if (!FlattenConjunction(all, &n.labels)) {
+      if (ctx == PatternContext::kCreate || ctx == PatternContext::kMerge) {
+        FailAtPos(n.position,
+                  std::string("label expressions with |, ! or % cannot be used in ") +
+                      (ctx == PatternContext::kCreate ? "CREATE" : "MERGE") + " (a created node needs definite labels)",
+                  "InvalidLabelExpression");
+      }
+      n.labels.clear();
+      n.label_expr = std::make_shared<ParsedLabelExpr>(std::move(all));
+    }
     n.properties = ParsePatternProperties(ctx);
     Expect(TokenKind::kRParen, "')' to close the node pattern");
     return n;
@@ -1877,6 +1942,22 @@ class Dumper {
     return "?";
   }
 
+  static std::string LabelExprText(const ParsedLabelExpr& e) {
+    switch (e.kind) {
+      case ParsedLabelExpr::Kind::kLabel: return e.label;
+      case ParsedLabelExpr::Kind::kAnyLabel: return "%";
+      case ParsedLabelExpr::Kind::kNot: return "!" + LabelExprText(e.children[0]);
+      case ParsedLabelExpr::Kind::kAnd:
+      case ParsedLabelExpr::Kind::kOr: {
+        std::string out = "(";
+        for (size_t i = 0; i < e.children.size(); ++i)
+          out += (i ? (e.kind == ParsedLabelExpr::Kind::kAnd ? "&" : "|") : "") + LabelExprText(e.children[i]);
+        return out + ")";
+      }
+    }
+    return "";
+  }
+
   void Part(const ParsedPatternPart& p, int ind) {
     std::string s = "Path";
     if (!p.path_variable.empty()) s += " " + p.path_variable + " =";
@@ -1886,7 +1967,8 @@ class Dumper {
     for (size_t i = 0; i < p.nodes.size(); ++i) {
       if (i > 0) Rel(p.rels[i - 1], ind + 1);
       const ParsedNodePattern& n = p.nodes[i];
-      Line(ind + 1, "Node" + (n.variable.empty() ? "" : " " + n.variable) + Labels(n.labels));
+      Line(ind + 1, "Node" + (n.variable.empty() ? "" : " " + n.variable) + Labels(n.labels) +
+                        (n.label_expr ? " :" + LabelExprText(*n.label_expr) : ""));
       if (n.properties) Expr(*n.properties, ind + 2, "props");
     }
   }
