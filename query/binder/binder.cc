@@ -186,20 +186,24 @@ class Binder {
   // WHERE, where the planner places them as soon as the node is bound.
   BoundExprPtr BindLabelExpr(const ParsedLabelExpr& e, int slot, Position pos);
   BoundExprPtr TakeLabelPredicates(BoundExprPtr where) {
-    for (auto& p : label_preds_) {
-      if (!where) {
-        where = std::move(p);
-        continue;
-      }
-      auto a = std::make_unique<BoundExpr>(BoundExprKind::kBinary);
-      a->position = p->position;
-      a->bop = BinaryOp::kAnd;
-      a->children.push_back(std::move(p));
-      a->children.push_back(std::move(where));
-      where = std::move(a);
-    }
+    if (label_preds_.empty()) return where;
+    std::vector<BoundExprPtr> level = std::move(label_preds_);
     label_preds_.clear();
-    return where;
+    if (where) level.push_back(std::move(where));
+    while (level.size() > 1) {  // balanced, so a long pattern stays shallow
+      std::vector<BoundExprPtr> next;
+      for (size_t i = 0; i + 1 < level.size(); i += 2) {
+        auto a = std::make_unique<BoundExpr>(BoundExprKind::kBinary);
+        a->position = level[i]->position;
+        a->bop = BinaryOp::kAnd;
+        a->children.push_back(std::move(level[i]));
+        a->children.push_back(std::move(level[i + 1]));
+        next.push_back(std::move(a));
+      }
+      if (level.size() % 2 == 1) next.push_back(std::move(level.back()));
+      level = std::move(next);
+    }
+    return std::move(level[0]);
   }
   std::vector<BoundExprPtr> label_preds_;
 
@@ -1158,15 +1162,23 @@ BoundExprPtr Binder::BindLabelExpr(const ParsedLabelExpr& e, int slot, Position 
     }
     case ParsedLabelExpr::Kind::kAnd:
     case ParsedLabelExpr::Kind::kOr: {
-      BoundExprPtr acc = BindLabelExpr(e.children[0], slot, pos);
-      for (size_t i = 1; i < e.children.size(); ++i) {
-        auto b = make(BoundExprKind::kBinary);
-        b->bop = e.kind == ParsedLabelExpr::Kind::kAnd ? BinaryOp::kAnd : BinaryOp::kOr;
-        b->children.push_back(std::move(acc));
-        b->children.push_back(BindLabelExpr(e.children[i], slot, pos));
-        acc = std::move(b);
+      // A balanced tree: (n:A|B|...|Z) with thousands of alternatives stays
+      // shallow for the recursive evaluator.
+      std::vector<BoundExprPtr> level;
+      for (const ParsedLabelExpr& c : e.children) level.push_back(BindLabelExpr(c, slot, pos));
+      while (level.size() > 1) {
+        std::vector<BoundExprPtr> next;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+          auto b = make(BoundExprKind::kBinary);
+          b->bop = e.kind == ParsedLabelExpr::Kind::kAnd ? BinaryOp::kAnd : BinaryOp::kOr;
+          b->children.push_back(std::move(level[i]));
+          b->children.push_back(std::move(level[i + 1]));
+          next.push_back(std::move(b));
+        }
+        if (level.size() % 2 == 1) next.push_back(std::move(level.back()));
+        level = std::move(next);
       }
-      return acc;
+      return std::move(level[0]);
     }
   }
   return MakeConstant(Value(true), pos);

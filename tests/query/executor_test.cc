@@ -167,6 +167,39 @@ TEST_F(ExecutorTest, IsReadOnlyQuery) {
   EXPECT_TRUE(IsReadOnlyQuery("this is not cypher", &procs_));
 }
 
+TEST_F(ExecutorTest, WritesInsideForeachAndCallSubqueriesCountAsWrites) {
+  EXPECT_FALSE(IsReadOnlyQuery("FOREACH (x IN [1] | CREATE (:A))", &procs_));
+  EXPECT_FALSE(IsReadOnlyQuery("UNWIND [1] AS x CALL { WITH x CREATE (:A) } RETURN x", &procs_));
+  EXPECT_FALSE(IsReadOnlyQuery("CALL { CALL { MERGE (:A) RETURN 1 AS one } RETURN one } RETURN one", &procs_));
+  EXPECT_TRUE(IsReadOnlyQuery("CALL { MATCH (n) RETURN n } RETURN count(n)", &procs_));
+  EXPECT_TRUE(IsReadOnlyQuery("MATCH (n) RETURN COUNT { (n)-->() } AS c", &procs_));
+  QueryOptions opts;
+  opts.read_only = true;
+  EXPECT_FALSE(Run("FOREACH (x IN [1] | CREATE (:A))", opts).ok);
+  EXPECT_FALSE(Run("UNWIND [1] AS x CALL { WITH x CREATE (:A) } RETURN x", opts).ok);
+  EXPECT_TRUE(Run("CALL { RETURN 1 AS one } RETURN one", opts).ok);
+  EXPECT_EQ(0, Count("MATCH (n) RETURN count(n)"));
+}
+
+TEST_F(ExecutorTest, FailingForeachAndCallSubqueryWriteNothing) {
+  // The third element fails after two nodes were created in the transaction.
+  QueryOutcome o = Run("FOREACH (x IN [1, 2, 0] | CREATE (:B {v: 1 / x}))");
+  ASSERT_FALSE(o.ok);
+  EXPECT_EQ(ErrorCode::kArgumentError, o.error.code);
+  o = Run("UNWIND [1, 2, 0] AS x CALL { WITH x CREATE (:B {v: 1 / x}) } RETURN count(*)");
+  ASSERT_FALSE(o.ok);
+  EXPECT_EQ(ErrorCode::kArgumentError, o.error.code);
+  EXPECT_EQ(0, Count("MATCH (b:B) RETURN count(b)"));
+}
+
+TEST_F(ExecutorTest, LongLabelDisjunctionStaysShallow) {
+  ASSERT_TRUE(Run("CREATE (:L4999 {v: 1}), (:Other {v: 2})").ok);
+  std::string labels = "L0";
+  for (int i = 1; i < 5000; ++i) labels += "|L" + std::to_string(i);
+  EXPECT_EQ(1, Count("MATCH (n:" + labels + ") RETURN count(n)"));
+  EXPECT_EQ(1, Count("MATCH (n:!(" + labels + ")) RETURN count(n)"));
+}
+
 TEST_F(ExecutorTest, BuiltinProceduresSeeTheGraph) {
   ASSERT_TRUE(Run("CREATE (:Tech {name: 'x'})-[:MENTIONS]->(:Topic)").ok);
   CountSink sink;
