@@ -263,6 +263,7 @@ Value EvalBinary(const BoundExpr& e, Frame& frame, EvalContext& ctx) {
   switch (e.bop) {
     case BinaryOp::kXor: return Xor(l, r);
     case BinaryOp::kAdd: return Add(l, r);
+    case BinaryOp::kConcat: return Concat(l, r);
     case BinaryOp::kSubtract: return Subtract(l, r);
     case BinaryOp::kMultiply: return Multiply(l, r);
     case BinaryOp::kDivide: return Divide(l, r);

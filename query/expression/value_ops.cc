@@ -465,6 +465,23 @@ bool IsConcatScalar(const Value& v) {
 
 }  // namespace
 
+Value Concat(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value();
+  if (a.is_string() && b.is_string()) {
+    std::string out;
+    out.reserve(a.as_string().size() + b.as_string().size());
+    out += a.as_string();
+    out += b.as_string();
+    return Value(std::move(out));
+  }
+  if (a.is_list() && b.is_list()) {
+    Value::List out = a.as_list();
+    out.insert(out.end(), b.as_list().begin(), b.as_list().end());
+    return Value(std::move(out));
+  }
+  ThrowBadOperands("||", a, b);
+}
+
 Value Add(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
   if (a.is_int() && b.is_int()) {

@@ -86,6 +86,9 @@ struct EquivalenceEqual {
 // integer division or modulo by zero is kArgumentError; float division by zero
 // gives +-Infinity / NaN. `^` always yields a float. Date +/- is not supported.
 Value Add(const Value& a, const Value& b);
+// a || b: string || string or list || list (null if either is null); any
+// other operands are a kTypeError (unlike +, nothing is converted).
+Value Concat(const Value& a, const Value& b);
 Value Subtract(const Value& a, const Value& b);
 Value Multiply(const Value& a, const Value& b);
 Value Divide(const Value& a, const Value& b);

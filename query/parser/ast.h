@@ -54,6 +54,7 @@ enum class BinaryOp : uint8_t {
   kAdd, kSubtract, kMultiply, kDivide, kModulo, kPower,
   kStartsWith, kEndsWith, kContains, kRegexMatch,  // =~
   kIn,
+  kConcat,  // a || b: strings or lists only (GQL / Neo4j 5)
 };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };

@@ -410,7 +410,7 @@ class Lexer {
       case '}': return single(TokenKind::kRBrace);
       case ',': return single(TokenKind::kComma);
       case ';': return single(TokenKind::kSemicolon);
-      case '|': return single(TokenKind::kPipe);
+      case '|': return next_is('|') ? twice(TokenKind::kConcat) : single(TokenKind::kPipe);
       case ':': return single(TokenKind::kColon);
       case '.': return next_is('.') ? twice(TokenKind::kDotDot) : single(TokenKind::kDot);
       case '=': return next_is('~') ? twice(TokenKind::kRegexMatch) : single(TokenKind::kEq);

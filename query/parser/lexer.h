@@ -35,6 +35,7 @@ enum class TokenKind : uint8_t {
   kEq, kNe, kLt, kGt, kLe, kGe, kRegexMatch,  // = <> < > <= >= =~
   kPlus, kMinus, kStar, kSlash, kPercent, kCaret, kPlusEq,  // + - * / % ^ +=
   kBang, kAmp,  // ! & (label expressions only)
+  kConcat,      // ||
 };
 
 // Words with a meaning to the grammar, recognised case-insensitively. Whether

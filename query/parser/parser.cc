@@ -1196,6 +1196,8 @@ class Parser {
         e = MakeBinary(BinaryOp::kAdd, std::move(e), ParseMulDiv(), start);
       } else if (Accept(TokenKind::kMinus)) {
         e = MakeBinary(BinaryOp::kSubtract, std::move(e), ParseMulDiv(), start);
+      } else if (Accept(TokenKind::kConcat)) {
+        e = MakeBinary(BinaryOp::kConcat, std::move(e), ParseMulDiv(), start);
       } else {
         return e;
       }
@@ -1916,6 +1918,7 @@ class Dumper {
       case BinaryOp::kXor: return "XOR";
       case BinaryOp::kAnd: return "AND";
       case BinaryOp::kAdd: return "+";
+      case BinaryOp::kConcat: return "||";
       case BinaryOp::kSubtract: return "-";
       case BinaryOp::kMultiply: return "*";
       case BinaryOp::kDivide: return "/";
