@@ -207,7 +207,92 @@ Value FnToBooleanList(const Value* a, size_t, FunctionContext&) {
   return ListOf<ConvertToBoolean>("toBooleanList", a);
 }
 
+// ---- x IS :: TYPE ----------------------------------------------------------
+// The parser turns `x IS :: LIST<INTEGER NOT NULL>` into
+// __is_type(x, 'LIST<INTEGER NOT NULL>') with the type in canonical spelling
+// (Parser::ParseTypeSpec). Every type but NOTHING and `T NOT NULL` holds
+// null; LIST<T> holds a list whose elements all hold T.
+
+// Matches `v` against the type starting at spec[*pos]; advances *pos past it.
+bool MatchesType(const Value& v, std::string_view spec, size_t* pos) {
+  auto starts = [&](std::string_view w) { return spec.substr(*pos, w.size()) == w; };
+  auto take_not_null = [&]() {
+    if (starts(" NOT NULL")) {
+      *pos += 9;
+      return true;
+    }
+    return false;
+  };
+  static constexpr std::pair<std::string_view, Value::Type> kSimple[] = {
+      {"BOOLEAN", Value::Type::kBool},          {"STRING", Value::Type::kString},
+      {"INTEGER", Value::Type::kInt},           {"FLOAT", Value::Type::kDouble},
+      {"DATE", Value::Type::kDate},             {"LOCAL TIME", Value::Type::kLocalTime},
+      {"ZONED TIME", Value::Type::kTime},       {"LOCAL DATETIME", Value::Type::kLocalDateTime},
+      {"ZONED DATETIME", Value::Type::kDateTime}, {"DURATION", Value::Type::kDuration},
+      {"NODE", Value::Type::kNode},             {"RELATIONSHIP", Value::Type::kRel},
+      {"PATH", Value::Type::kPath},             {"MAP", Value::Type::kMap}};
+  bool match = false;
+  if (starts("NOTHING")) {
+    *pos += 7;
+    return false;
+  }
+  if (starts("NULL")) {
+    *pos += 4;
+    return v.is_null();
+  }
+  if (starts("LIST<")) {
+    *pos += 5;
+    size_t inner = *pos;
+    match = v.is_list();
+    if (match) {
+      for (const Value& el : v.as_list()) {
+        size_t p = inner;
+        if (!MatchesType(el, spec, &p)) match = false;
+      }
+    }
+    // Skip the element type whatever the elements were.
+    Value probe;
+    MatchesType(probe, spec, pos);
+    ++*pos;  // '>'
+  } else if (starts("ANY<")) {
+    *pos += 4;
+    bool any = false;
+    for (;;) {
+      if (MatchesType(v, spec, pos) && !v.is_null()) any = true;
+      if (spec[*pos] == '|') {
+        ++*pos;
+        continue;
+      }
+      ++*pos;  // '>'
+      break;
+    }
+    match = any;
+  } else if (starts("ANY")) {
+    *pos += 3;
+    match = true;
+  } else {
+    for (const auto& [name, type] : kSimple) {
+      if (!starts(name)) continue;
+      // "DATE" must not match the start of "DATETIME"-less names only.
+      *pos += name.size();
+      match = v.type() == type;
+      break;
+    }
+  }
+  bool not_null = take_not_null();
+  if (v.is_null()) return !not_null;
+  return match;
+}
+
+Value FnIsType(const Value* a, size_t, FunctionContext&) {
+  if (!a[1].is_string()) ThrowArgType("IS ::", 1, "a type", a[1]);
+  const std::string& spec = a[1].as_string();
+  size_t pos = 0;
+  return Value(MatchesType(a[0], spec, &pos));
+}
+
 constexpr ScalarFunctionDef kDefs[] = {
+    {"__is_type", 2, 2, FnIsType, true},
     {"toString", 1, 1, FnToString, true},
     {"toInteger", 1, 1, FnToInteger, true},
     {"toFloat", 1, 1, FnToFloat, true},

@@ -1177,8 +1177,28 @@ class Parser {
         e = MakeBinary(BinaryOp::kIn, std::move(e), ParseAddSub(), start);
       } else if (AtKeyword(Keyword::kIs)) {
         Next();
+        bool negated = AcceptKeyword(Keyword::kNot);
+        if (At(TokenKind::kColon) && At(TokenKind::kColon, 1)) {
+          // x IS [NOT] :: TYPE, a call of the type-test function with the
+          // type in its canonical spelling.
+          idx_ += 2;
+          auto f = Make<ParsedFunctionCall>(start);
+          f->name = "__is_type";
+          f->args.push_back(std::move(e));
+          auto spec = Make<ParsedLiteral>(idx_);
+          spec->value = Value(ParseTypeSpec());
+          f->args.push_back(std::move(spec));
+          e = Done(std::move(f), start);
+          if (negated) {
+            auto n = Make<ParsedUnary>(start);
+            n->op = UnaryOp::kNot;
+            n->operand = std::move(e);
+            e = Done(std::move(n), start);
+          }
+          continue;
+        }
         auto n = Make<ParsedIsNull>(start);
-        n->negated = AcceptKeyword(Keyword::kNot);
+        n->negated = negated;
         ExpectKeyword(Keyword::kNull);
         n->operand = std::move(e);
         e = Done(std::move(n), start);
@@ -1202,6 +1222,93 @@ class Parser {
         return e;
       }
     }
+  }
+
+  // A value type (Cypher 5 / GQL) in canonical spelling: BOOLEAN, STRING,
+  // INTEGER, FLOAT, DATE, LOCAL TIME, ZONED TIME, LOCAL DATETIME, ZONED
+  // DATETIME, DURATION, NODE, RELATIONSHIP, PATH, MAP, ANY, NOTHING, NULL,
+  // LIST<T>, ANY<T | U ...>, each but NULL/NOTHING optionally NOT NULL.
+  std::string ParseTypeSpec() {
+    DepthGuard guard(this);
+    auto word = [&]() -> std::string {
+      if (!AtName()) FailExpected("a type name (INTEGER, STRING, LIST<...>, ...)");
+      std::string w(TokenText(Next()));
+      for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return w;
+    };
+    auto at_word = [&](const char* w) {
+      return AtName() && EqualsIgnoreCase(TokenText(Peek()), w);
+    };
+    size_t at = idx_;
+    std::string w = word();
+    std::string out;
+    if (w == "BOOL" || w == "BOOLEAN") {
+      out = "BOOLEAN";
+    } else if (w == "STRING" || w == "VARCHAR") {
+      out = "STRING";
+    } else if (w == "INT" || w == "INTEGER" || w == "INT64" || w == "INTEGER64" || w == "SIGNED") {
+      if (w == "SIGNED") {
+        std::string w2 = word();
+        if (w2 != "INTEGER" && w2 != "INT") FailAtPos(tokens_[at].position(), "expected SIGNED INTEGER", "UnexpectedSyntax");
+      }
+      out = "INTEGER";
+    } else if (w == "FLOAT" || w == "FLOAT64") {
+      out = "FLOAT";
+    } else if (w == "DATE" || w == "DURATION" || w == "PATH" || w == "NOTHING" || w == "NULL") {
+      out = w;
+    } else if (w == "NODE" || w == "VERTEX") {
+      out = "NODE";
+    } else if (w == "RELATIONSHIP" || w == "EDGE") {
+      out = "RELATIONSHIP";
+    } else if (w == "MAP") {
+      out = "MAP";
+    } else if (w == "LOCAL" || w == "ZONED") {
+      std::string w2 = word();
+      if (w2 != "TIME" && w2 != "DATETIME")
+        FailAtPos(tokens_[at].position(), "expected " + w + " TIME or " + w + " DATETIME", "UnexpectedSyntax");
+      out = w + " " + w2;
+    } else if (w == "TIME" || w == "TIMESTAMP") {
+      // TIME / TIMESTAMP WITH[OUT] TIME ZONE
+      if (!AtKeyword(Keyword::kWith) && !at_word("WITHOUT"))
+        FailExpected("WITH TIME ZONE or WITHOUT TIME ZONE");
+      bool with = AtKeyword(Keyword::kWith);
+      Next();
+      if (word() != "TIME" || word() != "ZONE") FailAtPos(tokens_[at].position(), "expected TIME ZONE", "UnexpectedSyntax");
+      out = std::string(with ? "ZONED " : "LOCAL ") + (w == "TIME" ? "TIME" : "DATETIME");
+    } else if (w == "LIST" || w == "ARRAY") {
+      Expect(TokenKind::kLt, "'<' after LIST");
+      std::string inner = ParseTypeSpec();
+      Expect(TokenKind::kGt, "'>' to close LIST<...>");
+      out = "LIST<" + inner + ">";
+    } else if (w == "ANY") {
+      if (Accept(TokenKind::kLt)) {
+        out = "ANY<" + ParseTypeSpec();
+        while (Accept(TokenKind::kPipe)) out += "|" + ParseTypeSpec();
+        Expect(TokenKind::kGt, "'>' to close ANY<...>");
+        out += ">";
+      } else {
+        if (at_word("VALUE")) Next();
+        if (at_word("NODE")) {
+          Next();
+          out = "NODE";
+        } else if (at_word("RELATIONSHIP") || at_word("EDGE")) {
+          Next();
+          out = "RELATIONSHIP";
+        } else if (at_word("MAP")) {
+          Next();
+          out = "MAP";
+        } else {
+          out = "ANY";
+        }
+      }
+    } else {
+      FailAtPos(tokens_[at].position(), "unknown type '" + w + "' after IS ::", "UnexpectedSyntax");
+    }
+    if (AtKeyword(Keyword::kNot) && AtKeyword(Keyword::kNull, 1)) {
+      idx_ += 2;
+      if (out != "NULL" && out != "NOTHING") out += " NOT NULL";
+    }
+    return out;
   }
 
   ExprPtr ParseMulDiv() {
