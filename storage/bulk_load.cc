@@ -213,7 +213,8 @@ BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph, std::string spill_dir, ui
       counters_(*graph_->counters()),
       indexes_(graph_->Indexes()),
       spill_dir_(std::move(spill_dir)),
-      memory_budget_(memory_budget) {}
+      memory_budget_(memory_budget),
+      read_cache_(static_cast<size_t>(std::min<uint64_t>(memory_budget / 8, 128u << 20))) {}
 
 Status BulkStore::SpillStatus() const {
   if (!spill_open_.ok()) return spill_open_;
@@ -251,8 +252,22 @@ bool BulkStore::RecordBytes(bool node, ByteArena::Ref r, std::string* scratch, s
     return true;
   }
   const SpillFile& f = node ? node_file_ : rel_file_;
-  if (FilePos(r) < f.flushed()) ++spill_reads_;
-  return f.Read(FilePos(r), r.size, scratch, out);
+  const uint64_t pos = FilePos(r);
+  if (pos >= f.flushed()) return f.Read(pos, r.size, scratch, out);  // still in the write buffer
+  char key[9];
+  key[0] = node ? 'N' : 'R';
+  for (int i = 0; i < 8; ++i) key[1 + i] = static_cast<char>(pos >> (56 - 8 * i));
+  // Copied out: the cache's view lasts only until its next Put, and a
+  // transaction may hold one record while it reads another.
+  if (std::optional<std::string_view> hit = read_cache_.Find(std::string_view(key, sizeof key))) {
+    scratch->assign(*hit);
+    *out = *scratch;
+    return true;
+  }
+  ++spill_reads_;
+  if (!f.Read(pos, r.size, scratch, out)) return false;
+  read_cache_.Put(std::string_view(key, sizeof key), *out);
+  return true;
 }
 
 ByteArena::Ref* BulkStore::NodeSlot(NodeId id) {

@@ -28,12 +28,14 @@
 namespace trendgraph::storage {
 
 struct BulkLoadOptions {
-  // Memory the load may hold before its node and relationship records (most
-  // of it: ~8 KB a document of a signals corpus) move to a temporary file in
-  // the database's folder. Past it, records stay on disk (only a 16-byte
-  // reference each stays in memory) and are read back with pread. Adjacency,
-  // the label, unique and property indexes stay in memory whatever the
-  // budget (~1.5 KB a document). 0 spills from the first record; UINT64_MAX
+  // Memory the load may hold before its node and relationship records (about
+  // half of it: ~6.4 KB of live records a document of a signals corpus) move
+  // to a temporary file in the database's folder. Past it, records stay on
+  // disk (a 12-byte reference each stays in memory) and are read back with
+  // pread through a cache of 1/8 of the budget (at most 128 MiB). Adjacency
+  // and the label, unique and property indexes stay in memory whatever the
+  // budget (~7 KB a document), so a large corpus outgrows it. 0 spills from
+  // the first record, unbuffered and uncached (slow: for tests); UINT64_MAX
   // never spills. Default: 1 GiB.
   uint64_t memory_budget_bytes = 1ull << 30;
 };

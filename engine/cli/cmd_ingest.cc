@@ -137,7 +137,7 @@ int RunIngest(int argc, char** argv) {
       "bulk-memory-mib", po::value<uint64_t>(&o.bulk_memory_mib)->default_value(o.bulk_memory_mib),
       "with --bulk: memory the load may use before its node and relationship records go to a temporary file "
       "in the database folder (removed at the end, and left behind by no crash); 0 spills from the first record. "
-      "Adjacency and indexes stay in memory (~1.5 KB a document)")(
+      "Adjacency and indexes stay in memory whatever the budget (~7 KB a document)")(
       "paths", po::value<std::vector<std::string>>(&o.paths), "files or folders to ingest");
   po::positional_options_description pos;
   pos.add("paths", -1);

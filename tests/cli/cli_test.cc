@@ -211,6 +211,16 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   EXPECT_EQ(bulk_check, "");
   EXPECT_EQ(plain_check, "");
 
+  // With a budget of 0 every record goes through the temporary file.
+  const std::string spilled = tmp.Sub("spilled");
+  RunResult c = RunCli("ingest --plugin auto --bulk --bulk-memory-mib 0 --db " + spilled + " " + docs);
+  EXPECT_EQ(c.exit_code, 1) << c.output;
+  EXPECT_NE(c.output.find(landed), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("spilled to a temporary file"), std::string::npos) << c.output;
+  std::string spilled_check;
+  EXPECT_TRUE(DumpWithoutTimes(spilled, &spilled_check) == plain_dump) << "the spilled bulk load differs";
+  EXPECT_EQ(spilled_check, "");
+
   // A bulk load fills only an empty graph.
   RunResult again = RunCli("ingest --quiet --plugin auto --bulk --db " + bulk + " " + docs);
   EXPECT_EQ(again.exit_code, 1) << again.output;
