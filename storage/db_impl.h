@@ -134,8 +134,9 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // refuses commits.
   void MarkDropped();
 
-  // The read cache of the current epoch (null until a snapshot asks for it,
-  // or when disabled); for statistics.
+  // The read caches of the current epoch (the one handed out and the one it
+  // replaced, if still alive; null until a snapshot asks for one, or when
+  // disabled), summed; for statistics.
   ReadCacheStats CacheStats() const;
 
  private:
@@ -159,6 +160,11 @@ class GraphImpl final : public Graph, public std::enable_shared_from_this<GraphI
   // of the graph's data or schema resets it (a new epoch), and NewSnapshot
   // creates it on first use, so commits that no reader sees allocate nothing.
   std::shared_ptr<ReadCache> cache_;
+  // The cache that cache_ replaced when it became full, while snapshots
+  // still hold it. NewSnapshot replaces a full cache only once this one has
+  // died, so at most two caches of a graph's current state live at once:
+  // the caches of its current state hold at most 2 x read_cache_bytes.
+  std::weak_ptr<ReadCache> retired_;
 
   std::unordered_set<NodeId> deleted_nodes_;
   UniqueKeyCache unique_cache_{kUniqueCacheMaxEntries};
@@ -202,6 +208,11 @@ class DatabaseImpl final : public Database {
     read_cache_misses_.fetch_add(misses, std::memory_order_relaxed);
   }
   void AddReadCacheStats(DatabaseStats* s) const;
+  // Bytes held by every live read cache of every graph: the current ones,
+  // the full ones they replaced, and old epochs' caches that snapshots still
+  // hold. Each ReadCache adds to it while it lives.
+  std::atomic<uint64_t>* read_cache_live_bytes() { return &read_cache_live_bytes_; }
+  uint64_t LiveReadCacheBytes() const { return read_cache_live_bytes_.load(std::memory_order_relaxed); }
 
  private:
   // Creates the catalogue entry and graph object; catalogue_mu_ held.
@@ -214,6 +225,7 @@ class DatabaseImpl final : public Database {
   std::atomic<bool> write_failed_{false};
   std::atomic<uint64_t> read_cache_hits_{0};
   std::atomic<uint64_t> read_cache_misses_{0};
+  std::atomic<uint64_t> read_cache_live_bytes_{0};
 
   mutable std::mutex catalogue_mu_;
   std::map<std::string, std::shared_ptr<GraphImpl>, std::less<>> graphs_;

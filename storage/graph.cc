@@ -402,19 +402,37 @@ Status GraphImpl::Load() {
 std::unique_ptr<Snapshot> GraphImpl::NewSnapshot() {
   std::lock_guard lock(publish_mu_);
   size_t budget = db_->options().read_cache_bytes;
+  // A full cache is replaced by an empty one of the same epoch (its entries
+  // would still be exact, but it caches nothing more), unless the cache it
+  // replaced last is still held by a snapshot: that bounds the memory of
+  // live caches, and a long query holding a full cache only delays the swap.
+  // Entries hot in the full cache return to the new one on their next miss.
+  if (cache_ != nullptr && cache_->full() && retired_.expired()) {
+    retired_ = cache_;
+    cache_.reset();
+  }
   if (cache_ == nullptr && budget > 0 && !dropped())
     cache_ = std::make_shared<ReadCache>(counters_->next_node, counters_->next_rel,
-                                         TokenCount(keys::TokenKind::kLabel), budget);
+                                         TokenCount(keys::TokenKind::kLabel), budget, db_->read_cache_live_bytes());
   return std::make_unique<SnapshotImpl>(shared_from_this(), rdb()->GetSnapshot(), counters_, cache_);
 }
 
 ReadCacheStats GraphImpl::CacheStats() const {
-  std::shared_ptr<ReadCache> cache;
+  std::shared_ptr<ReadCache> caches[2];
   {
     std::lock_guard lock(publish_mu_);
-    cache = cache_;
+    caches[0] = cache_;
+    caches[1] = retired_.lock();
   }
-  return cache == nullptr ? ReadCacheStats() : cache->Stats();
+  ReadCacheStats sum;
+  for (const auto& c : caches) {
+    if (c == nullptr) continue;
+    ReadCacheStats s = c->Stats();
+    sum.bytes += s.bytes;
+    sum.entries += s.entries;
+    sum.full = sum.full || s.full;
+  }
+  return sum;
 }
 
 void DatabaseImpl::AddReadCacheStats(DatabaseStats* s) const {

@@ -25,10 +25,16 @@ size_t RoundUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 
 }  // namespace
 
-ReadCache::ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes)
-    : node_capacity_(node_capacity), rel_capacity_(rel_capacity), label_capacity_(label_capacity), budget_(budget_bytes) {}
+ReadCache::ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes,
+                     std::atomic<uint64_t>* live_bytes)
+    : node_capacity_(node_capacity),
+      rel_capacity_(rel_capacity),
+      label_capacity_(label_capacity),
+      budget_(budget_bytes),
+      live_bytes_(live_bytes) {}
 
 ReadCache::~ReadCache() {
+  if (live_bytes_ != nullptr) live_bytes_->fetch_sub(used_.load(), std::memory_order_relaxed);
   FreeSlots(nodes_, node_capacity_);
   FreeSlots(rels_, rel_capacity_);
   FreeSlots(adj_[0], node_capacity_);
@@ -53,6 +59,7 @@ bool ReadCache::Reserve(size_t n) {
       return false;
     }
   } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_relaxed));
+  if (live_bytes_ != nullptr) live_bytes_->fetch_add(n, std::memory_order_relaxed);
   return true;
 }
 
@@ -60,6 +67,9 @@ void* ReadCache::Allocate(size_t n) {
   n = RoundUp(n);
   std::lock_guard lock(mu_);
   if (n >= kLargeBytes) {
+    // Checked before Reserve: a refusal here is about the entry, not the
+    // room left, so it must not mark the cache full (and get it replaced).
+    if (n > budget_ / kMaxEntryFraction) return nullptr;
     if (!Reserve(n)) return nullptr;
     char* b = static_cast<char*>(std::malloc(n));
     if (b == nullptr) return nullptr;

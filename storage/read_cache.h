@@ -6,7 +6,17 @@
 // drop starts a new epoch with a new, empty cache. An entry therefore never
 // goes stale: a snapshot only reads and fills the cache of exactly its own
 // state, and old snapshots keep their old cache alive until they die. There
-// is no per-entry invalidation and no eviction.
+// is no per-entry invalidation.
+//
+// Nor is there per-entry eviction: a cache that is full() (an entry did not
+// fit the budget) is replaced whole. The graph then hands the snapshots it
+// creates a fresh, empty cache of the same epoch, while the snapshots holding
+// the full one keep using it until they die (GraphImpl::NewSnapshot, which
+// also bounds how many caches of a graph live at once). On a read-mostly
+// server an epoch lasts for hours; this way the data queried lately, not the
+// data queried first, is what the cache holds. An entry larger than
+// kMaxEntryFraction of the budget is never cached (it would leave room for
+// little else) and does not make the cache full.
 //
 // Contents, filled lazily by snapshots on a miss (they read RocksDB as
 // before, then insert):
@@ -94,8 +104,11 @@ class ReadCache {
  public:
   // node_capacity / rel_capacity: ids of this epoch are below them
   // (Counters::next_node / next_rel); label_capacity: label ids below it are
-  // cacheable. budget_bytes > 0.
-  ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes);
+  // cacheable. budget_bytes > 0. live_bytes (optional, not owned, must
+  // outlive the cache): the bytes this cache holds are added to it while it
+  // lives, so that an owner can sum every live cache's memory.
+  ReadCache(uint64_t node_capacity, uint64_t rel_capacity, uint32_t label_capacity, size_t budget_bytes,
+            std::atomic<uint64_t>* live_bytes = nullptr);
   ~ReadCache();
   ReadCache(const ReadCache&) = delete;
   ReadCache& operator=(const ReadCache&) = delete;
@@ -108,9 +121,13 @@ class ReadCache {
   }
   const CachedIds* FindLabel(LabelId label) const { return Load(labels_, label, label_capacity_); }
 
+  // An entry over budget / kMaxEntryFraction bytes is refused, whatever the
+  // room left.
+  static constexpr size_t kMaxEntryFraction = 8;
+
   // Inserts: return the published entry (this one, or the one a concurrent
-  // insert published first), or null when the id is out of range or the
-  // budget is exhausted. The inputs are copied; adjacency `entries` must be
+  // insert published first), or null when the id is out of range, the entry
+  // is too large, or the budget is exhausted. The inputs are copied; adjacency `entries` must be
   // in key order (type, other, rel), as a prefix scan returns them.
   const CachedRecord* InsertNode(NodeId id, bool exists, std::string_view bytes);
   const CachedRecord* InsertRel(RelId id, bool exists, std::string_view bytes);
@@ -119,7 +136,8 @@ class ReadCache {
 
   ReadCacheStats Stats() const;
   // An insert has been refused for lack of budget: callers stop doing extra
-  // work (whole adjacency lists, whole label scans) only to fill the cache.
+  // work (whole adjacency lists, whole label scans) only to fill the cache,
+  // and the graph replaces it for the snapshots it creates next.
   bool full() const { return full_.load(std::memory_order_relaxed); }
 
  private:
@@ -167,6 +185,7 @@ class ReadCache {
   const uint64_t rel_capacity_;
   const uint32_t label_capacity_;
   const size_t budget_;
+  std::atomic<uint64_t>* const live_bytes_;
   std::atomic<size_t> used_{0};
   std::atomic<uint64_t> entries_{0};
   std::atomic<bool> full_{false};

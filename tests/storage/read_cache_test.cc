@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/db_impl.h"
 #include "storage/graph_store.h"
 #include "storage/test_hooks.h"
 #include "full_disk_fs.h"
@@ -155,6 +156,8 @@ class ReadCacheTest : public ::testing::Test {
   }
 
   DatabaseStats Stats() const { return db_->Stats(); }
+  // Bytes of every live read cache, including those only snapshots hold.
+  uint64_t LiveBytes() const { return dynamic_cast<internal::DatabaseImpl&>(*db_).LiveReadCacheBytes(); }
 
   TempDir dir_;
   std::unique_ptr<Database> db_;
@@ -353,6 +356,125 @@ TEST_F(ReadCacheTest, ASmallBudgetCachesSomeAndAnswersTheRestFromRocksDb) {
   EXPECT_GT(s.read_cache_misses, s.read_cache_hits / 4);
 }
 
+// The main deployment: a graph that rarely changes, read for hours, with a
+// budget far below the working set. A full cache is replaced (not frozen):
+// answers stay exact, a node read after the cache filled gets cached and hit,
+// and the caches alive at once stay within twice the budget, even while old
+// snapshots hold full caches.
+class ReadCacheFullTest : public ReadCacheTest {
+ protected:
+  static constexpr size_t kBudget = 200 << 10;
+  void SetUp() override {
+    Open(kBudget);
+    auto txn = g_->BeginWrite();
+    LabelId l = txn->GetOrCreateLabel("Keyword");
+    PropKeyId name = txn->GetOrCreatePropKey("name");
+    TypeId t = txn->GetOrCreateType("RELATED");
+    NodeId prev = 0;
+    for (int i = 0; i < 2000; ++i) {
+      NodeId n = txn->CreateNode({l}, {{name, Value(std::string(100, 'a' + i % 26) + std::to_string(i))}}).value();
+      if (i > 0) ASSERT_OK(txn->CreateRel(t, prev, n, {}).status());
+      prev = n;
+    }
+    ASSERT_OK(txn->Commit());
+    max_id_ = prev + 1;
+    name_ = name;
+  }
+  // Reads node `id`'s name through a new snapshot; returns the hits it got.
+  uint64_t HitsReading(NodeId id, Value* out) {
+    uint64_t before = Stats().read_cache_hits;
+    {
+      auto snap = g_->NewSnapshot();
+      EXPECT_OK(snap->GetNodeProperty(id, name_, out));
+    }
+    return Stats().read_cache_hits - before;
+  }
+  PropKeyId name_ = 0;
+};
+
+TEST_F(ReadCacheFullTest, AHotNodeReadAfterTheCacheFilledIsCachedAgain) {
+  {
+    // The first query reads everything: the cache fills with the low ids.
+    auto snap = g_->NewSnapshot();
+    EXPECT_EQ(ReadAll(*g_, *snap, max_id_), Uncached(*g_, max_id_));
+  }
+  // The last node did not fit, so far. Read it on and on, as a dashboard
+  // would: from the second read on it is a hit.
+  const NodeId hot = max_id_ - 1;
+  Value v;
+  EXPECT_EQ(HitsReading(hot, &v), 0u);
+  EXPECT_EQ(v.DebugString(), Value(std::string(100, 'a' + 1999 % 26) + "1999").DebugString());
+  for (int i = 0; i < 3; ++i) {
+    Value again;
+    EXPECT_EQ(HitsReading(hot, &again), 1u) << "read " << i;
+    EXPECT_EQ(again.DebugString(), v.DebugString());
+  }
+}
+
+TEST_F(ReadCacheFullTest, AnswersStayExactAndMemoryBoundedWhileSnapshotsHoldFullCaches) {
+  const std::string truth = Uncached(*g_, max_id_);
+  uint64_t max_bytes = 0;
+  std::vector<std::unique_ptr<Snapshot>> held;  // long queries, each pinning the cache it had
+  for (int round = 0; round < 12; ++round) {
+    auto snap = g_->NewSnapshot();
+    // Each round starts reading at another node, so every cache holds
+    // different entries.
+    const NodeId from = static_cast<NodeId>(round * 150) % max_id_;
+    EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth) << "round " << round;
+    for (NodeId id = from; id < max_id_; ++id) {
+      Value x;
+      EXPECT_OK(snap->GetNodeProperty(id, name_, &x));
+    }
+    max_bytes = std::max(max_bytes, LiveBytes());
+    EXPECT_LE(Stats().read_cache_bytes, LiveBytes());
+    if (round % 3 == 0) held.push_back(std::move(snap));
+  }
+  EXPECT_GT(max_bytes, kBudget / 2);
+  EXPECT_LE(max_bytes, 2 * kBudget);
+  // The held snapshots still answer exactly, from the caches they have.
+  for (auto& s : held) EXPECT_EQ(ReadAll(*g_, *s, max_id_), truth);
+  held.clear();
+  // Once they are gone, a new snapshot starts filling a fresh cache.
+  auto snap = g_->NewSnapshot();
+  Value x;
+  ASSERT_OK(snap->GetNodeProperty(7, name_, &x));
+  EXPECT_LE(LiveBytes(), 2 * kBudget);
+  EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
+  snap.reset();
+  // A cache dies with the last snapshot holding it; the graph's current
+  // cache (and the one it replaced, if the graph still points at it) stay.
+  EXPECT_EQ(LiveBytes(), Stats().read_cache_bytes);
+}
+
+// Many readers on several threads, a small budget: caches are replaced
+// while other threads read them.
+TEST_F(ReadCacheFullTest, ConcurrentReadersReplacingFullCaches) {
+  const std::string truth = Uncached(*g_, max_id_);
+  std::atomic<int> bad{0};
+  std::atomic<uint64_t> max_bytes{0};
+  auto reader = [&](int seed) {
+    for (int i = 0; i < 6; ++i) {
+      auto snap = g_->NewSnapshot();
+      // A short query on a few nodes, then sometimes a long one.
+      for (NodeId id = (seed * 97 + i * 31) % max_id_, n = 0; n < 50; ++n, id = (id + 37) % max_id_) {
+        Value x;
+        if (!snap->GetNodeProperty(id, name_, &x).ok() || !x.is_string()) ++bad;
+        if (snap->Degree(id, Direction::kOut, std::nullopt) != (id + 1 < max_id_ ? 1u : 0u)) ++bad;
+      }
+      if (i % 3 == seed % 3 && ReadAll(*g_, *snap, max_id_) != truth) ++bad;
+      uint64_t b = LiveBytes();
+      uint64_t m = max_bytes.load();
+      while (b > m && !max_bytes.compare_exchange_weak(m, b)) {
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(reader, i);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_LE(max_bytes.load(), 2 * kBudget);
+}
+
 TEST(ReadCacheUnitTest, InsertThenFindAndBudget) {
   internal::ReadCache cache(/*node_capacity=*/100, /*rel_capacity=*/10, /*label_capacity=*/4, /*budget_bytes=*/1 << 20);
   EXPECT_EQ(cache.FindNode(3), nullptr);
@@ -392,13 +514,21 @@ TEST(ReadCacheUnitTest, InsertThenFindAndBudget) {
   ASSERT_NE(ids, nullptr);
   EXPECT_EQ(cache.FindLabel(2)->ids[2], 9u);
   EXPECT_EQ(cache.InsertLabel(4, {1}), nullptr);
-  // Past the budget nothing more goes in, and what is there stays.
+  // An entry over an eighth of the budget is refused without making the
+  // cache full: there is room for everything else.
   std::vector<NodeId> big(200000, 1);
-  EXPECT_FALSE(cache.full());
   EXPECT_EQ(cache.InsertLabel(1, big), nullptr);
+  EXPECT_FALSE(cache.full());
+  EXPECT_EQ(cache.InsertLabel(1, std::vector<NodeId>(1000, 2))->count, 1000u);
+  // Past the budget nothing more goes in, and what is there stays.
+  const std::string record(100 << 10, 'r');
+  NodeId id = 10;
+  while (cache.InsertNode(id, true, record) != nullptr) ++id;
   EXPECT_TRUE(cache.full());
+  EXPECT_GT(id, 15u);
   EXPECT_LE(cache.Stats().bytes, 1u << 20);
   EXPECT_EQ(cache.FindNode(3), n);
+  EXPECT_EQ(cache.FindNode(id), nullptr);
 }
 
 // Readers on several threads share one cache per epoch while a writer
