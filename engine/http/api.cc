@@ -577,15 +577,26 @@ void Api::Schema(Exchange& ex, const std::string& graph) {
     ex.Error(ApiError::FromStatus(s));
     return;
   }
+  // Only the labels and types in use, as Neo4j's db.labels() and
+  // db.relationshipTypes(): the token dictionaries only grow, so they still
+  // hold names whose nodes or relationships were all deleted (or that only a
+  // migration's transient records ever had). Counts() lists exactly the
+  // names with a count above zero, in name order.
   storage::GraphCounts counts = g->Counts();
-  std::map<std::string, uint64_t, std::less<>> by_label(counts.by_label.begin(), counts.by_label.end());
-  std::map<std::string, uint64_t, std::less<>> by_type(counts.by_type.begin(), counts.by_type.end());
-  auto count_of = [](const auto& m, const std::string& k) -> uint64_t {
-    auto it = m.find(k);
-    return it == m.end() ? 0 : it->second;
-  };
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
+  auto write_counts = [&w](const std::vector<std::pair<std::string, uint64_t>>& names) {
+    w.StartArray();
+    for (const auto& [name, count] : names) {
+      w.StartObject();
+      w.Key("name");
+      WriteJsonString(w, name);
+      w.Key("count");
+      w.Uint64(count);
+      w.EndObject();
+    }
+    w.EndArray();
+  };
   w.StartObject();
   w.Key("graph");
   WriteJsonString(w, graph);
@@ -594,27 +605,11 @@ void Api::Schema(Exchange& ex, const std::string& graph) {
   w.Key("relationships");
   w.Uint64(counts.rels);
   w.Key("labels");
-  w.StartArray();
-  for (const std::string& l : g->Labels()) {
-    w.StartObject();
-    w.Key("name");
-    WriteJsonString(w, l);
-    w.Key("count");
-    w.Uint64(count_of(by_label, l));
-    w.EndObject();
-  }
-  w.EndArray();
+  write_counts(counts.by_label);
   w.Key("relationship_types");
-  w.StartArray();
-  for (const std::string& t : g->Types()) {
-    w.StartObject();
-    w.Key("name");
-    WriteJsonString(w, t);
-    w.Key("count");
-    w.Uint64(count_of(by_type, t));
-    w.EndObject();
-  }
-  w.EndArray();
+  write_counts(counts.by_type);
+  // Every key the dictionary knows, in use or not (as db.propertyKeys()):
+  // telling which are unused would take a scan of every record.
   w.Key("property_keys");
   w.StartArray();
   for (const std::string& k : g->PropKeys()) WriteJsonString(w, k);
