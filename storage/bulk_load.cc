@@ -725,17 +725,7 @@ class BulkLoadImpl final : public BulkLoad {
       : graph_(graph), store_(graph, graph->db()->options().path, options.memory_budget_bytes) {}
 
   ~BulkLoadImpl() override {
-    if (done_) return;
-    // Abandoned: the graph knows the load's tokens by name (and would hand
-    // out the next ids after them), so the database must hold them too.
-    std::vector<std::pair<std::string, std::string>> token_keys;
-    store_.TokenKeys(&token_keys);
-    if (token_keys.empty()) return;
-    rocksdb::WriteBatch batch;
-    for (const auto& [k, v] : token_keys) batch.Put(k, v);
-    graph_->AcquireWriter();
-    (void)graph_->CommitBatch(&batch, GraphImpl::Publish{graph_->counters(), {}, {}, false});
-    graph_->ReleaseWriter();
+    if (!done_) SaveTokens();
   }
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override {
@@ -760,6 +750,39 @@ class BulkLoadImpl final : public BulkLoad {
   Status Finish() override {
     if (done_) return Status::InvalidArgument("bulk load: already finished");
     done_ = true;
+    Status s = WriteAndLink();
+    // Failed, nothing was loaded: as for an abandoned load, the tokens must
+    // reach the database now, before a later write names more of them.
+    if (!s.ok()) SaveTokens();
+    return s;
+  }
+
+  BulkLoadStats Stats() const override {
+    BulkLoadStats s = stats_;
+    s.nodes = store_.counters().nodes;
+    s.relationships = store_.counters().rels;
+    s.memory_bytes = store_.MemoryBytes();
+    s.spilled_bytes = store_.SpilledBytes();
+    s.spill_reads = store_.SpillReads();
+    return s;
+  }
+
+ private:
+  // For a load that loads nothing: the graph knows the load's tokens by name
+  // (and hands out the next ids after them), so the database must hold them
+  // too, or a later token leaves a gap that Open refuses.
+  void SaveTokens() {
+    std::vector<std::pair<std::string, std::string>> token_keys;
+    store_.TokenKeys(&token_keys);
+    if (token_keys.empty()) return;
+    rocksdb::WriteBatch batch;
+    for (const auto& [k, v] : token_keys) batch.Put(k, v);
+    graph_->AcquireWriter();
+    (void)graph_->CommitBatch(&batch, GraphImpl::Publish{graph_->counters(), {}, {}, false});
+    graph_->ReleaseWriter();
+  }
+
+  Status WriteAndLink() {
     graph_->AcquireWriter();  // waits for an open transaction of the load, and keeps others out
     struct Release {
       GraphImpl* g;
@@ -798,17 +821,6 @@ class BulkLoadImpl final : public BulkLoad {
     return graph_->IngestTables(files, std::make_shared<const Counters>(store_.counters()), store_.deleted());
   }
 
-  BulkLoadStats Stats() const override {
-    BulkLoadStats s = stats_;
-    s.nodes = store_.counters().nodes;
-    s.relationships = store_.counters().rels;
-    s.memory_bytes = store_.MemoryBytes();
-    s.spilled_bytes = store_.SpilledBytes();
-    s.spill_reads = store_.SpillReads();
-    return s;
-  }
-
- private:
   static constexpr uint64_t kMaxFileBytes = 256ull << 20;
   std::shared_ptr<GraphImpl> graph_;
   BulkStore store_;

@@ -60,9 +60,11 @@ class BulkLoad {
   // the loaded nodes (a unique index they violate).
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
 
-  // Writes the load into the graph in one atomic step. Fails (and writes
-  // nothing) if a transaction is still open or the graph was written to
-  // since the load began. The load is spent afterwards either way.
+  // Writes the load into the graph in one atomic step. Fails (and loads
+  // nothing) if a transaction is still open, the graph was written to since
+  // the load began, or the temporary file failed (IOError); a failed Finish
+  // writes only the keys of the tokens the load named, as an abandoned load
+  // does. The load is spent afterwards either way.
   virtual Status Finish() = 0;
 
   virtual BulkLoadStats Stats() const = 0;

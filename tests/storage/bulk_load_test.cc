@@ -8,7 +8,10 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <functional>
@@ -453,6 +456,55 @@ TEST_F(BulkLoadTest, AbandonedOrFailedLoadsLeaveNoTemporaryFile) {
   EXPECT_EQ(SpillFiles(path), 0);  // gone with the failed Finish, not only with the load
   EXPECT_EQ(LoadFiles(path), "");
   EXPECT_EQ(g->NewSnapshot()->NodeCount(), 1u);
+}
+
+// A write to the temporary file that fails (here: the file size limit, as a
+// full disk would) fails the load as a whole: the next transaction and
+// Finish say why, and nothing is loaded.
+TEST_F(BulkLoadTest, AFailedSpillWriteLoadsNothing) {
+  BulkLoadOptions spill_all;
+  spill_all.memory_budget_bytes = 0;
+  const std::string path = dir_.Sub("db");
+  auto db = Open(path);
+  auto g = Default(*db);
+  std::unique_ptr<BulkLoad> bulk;
+  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  LoadOneNode(*bulk, "Before");
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit tiny = old;
+  tiny.rlim_cur = 1;  // below what the first record already wrote
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  LoadOneNode(*bulk, "Lost");  // commits into the load; its record's write fails
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, previous);
+  auto r = bulk->BeginWrite();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("temporary file"), std::string::npos) << r.status().ToString();
+  Status s = bulk->Finish();
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_EQ(SpillFiles(path), 0);
+  EXPECT_EQ(LoadFiles(path), "");
+  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
+  EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+  // The graph knows the load's labels by name, and a label made after them
+  // gets the next id: reopened, the database must know them all.
+  bulk.reset();
+  {
+    auto txn = g->BeginWrite();
+    ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("After")}, {}).ok());
+    ASSERT_OK(txn->Commit());
+  }
+  g.reset();
+  db.reset();
+  db = Open(path);  // token ids without gaps, or Open fails
+  ASSERT_NE(db, nullptr);
+  g = Default(*db);
+  EXPECT_TRUE(g->FindLabel("Lost").has_value());
+  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 1u);
+  EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
 }
 
 TEST_F(BulkLoadTest, AnIndexTheLoadedNodesViolateFailsTheNextTransaction) {
