@@ -39,7 +39,7 @@ struct IngestCommandOptions {
   size_t batch = 2048;             // --batch: documents read and ingested per Session::Ingest call
   bool quiet = false;              // --quiet: no progress bar
   bool bulk = false;               // --bulk: bulk load into an empty graph
-  uint64_t bulk_memory_mib = 1024;  // --bulk-memory-mib: storage::BulkLoadOptions::memory_budget_bytes, in MiB
+  int64_t bulk_memory_mib = 1024;  // --bulk-memory-mib: storage::BulkLoadOptions::memory_budget_bytes, in MiB
   size_t parse_threads = 0;        // --parse-threads: 0 = the host's default
 };
 
@@ -134,7 +134,7 @@ int RunIngest(int argc, char** argv) {
       "bulk", po::bool_switch(&o.bulk),
       "bulk load into an empty graph: build it in memory, write it at the end as sorted table files "
       "(no write-ahead log, no compaction; the graph shows nothing until the load ends)")(
-      "bulk-memory-mib", po::value<uint64_t>(&o.bulk_memory_mib)->default_value(o.bulk_memory_mib),
+      "bulk-memory-mib", po::value<int64_t>(&o.bulk_memory_mib)->default_value(o.bulk_memory_mib),
       "with --bulk: memory the load may use before its node and relationship records go to a temporary file "
       "in the database folder (removed at the end, and left behind by no crash); 0 spills from the first record. "
       "Adjacency and indexes stay in memory whatever the budget (~7 KB a document)")(
@@ -151,6 +151,12 @@ int RunIngest(int argc, char** argv) {
     return kExitUsage;
   }
   if (o.batch == 0) o.batch = 1;
+  // Signed, so that "-5" is refused rather than read as a huge budget.
+  if (o.bulk_memory_mib < 0) {
+    std::fprintf(stderr, "trendgraph ingest: --bulk-memory-mib must be 0 or more (got %lld)\nusage: %s\n",
+                 static_cast<long long>(o.bulk_memory_mib), usage);
+    return kExitUsage;
+  }
 
   std::vector<std::string> missing;
   std::vector<std::string> files = CollectFiles(o.paths, &missing);
@@ -169,7 +175,8 @@ int RunIngest(int argc, char** argv) {
     std::shared_ptr<storage::Graph> graph;
     Status s = engine->db().GetGraph(o.common.graph.empty() ? "default" : o.common.graph, &graph);
     storage::BulkLoadOptions bulk_options;
-    bulk_options.memory_budget_bytes = o.bulk_memory_mib >= (uint64_t{1} << 44) ? UINT64_MAX : o.bulk_memory_mib << 20;
+    const auto mib = static_cast<uint64_t>(o.bulk_memory_mib);
+    bulk_options.memory_budget_bytes = mib >= (uint64_t{1} << 44) ? UINT64_MAX : mib << 20;
     if (s.ok()) s = storage::BeginBulkLoad(*graph, bulk_options, &bulk);
     if (!s.ok()) {
       std::fprintf(stderr, "trendgraph ingest: %s\n", s.ToString().c_str());

@@ -221,6 +221,11 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   EXPECT_TRUE(DumpWithoutTimes(spilled, &spilled_check) == plain_dump) << "the spilled bulk load differs";
   EXPECT_EQ(spilled_check, "");
 
+  // A negative budget is a usage error, not a huge budget.
+  RunResult negative = RunCli("ingest --quiet --bulk --bulk-memory-mib -5 --db " + tmp.Sub("negative") + " " + docs);
+  EXPECT_EQ(negative.exit_code, 2) << negative.output;
+  EXPECT_NE(negative.output.find("--bulk-memory-mib must be 0 or more"), std::string::npos) << negative.output;
+
   // A bulk load fills only an empty graph.
   RunResult again = RunCli("ingest --quiet --plugin auto --bulk --db " + bulk + " " + docs);
   EXPECT_EQ(again.exit_code, 1) << again.output;
