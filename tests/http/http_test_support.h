@@ -24,6 +24,17 @@
 
 namespace trendgraph::testing {
 
+// The JSON body of POST /v1/graphs/{g}/query: `q` as a JSON string (quotes
+// and backslashes escaped), `params` as JSON text.
+inline std::string QueryBody(const std::string& q, const std::string& params = "{}") {
+  std::string esc;
+  for (char c : q) {
+    if (c == '"' || c == '\\') esc.push_back('\\');
+    esc.push_back(c);
+  }
+  return "{\"query\": \"" + esc + "\", \"parameters\": " + params + "}";
+}
+
 struct HttpReply {
   int status = 0;  // 0: no answer (connection failed or closed)
   std::map<std::string, std::string> headers;  // lower-case names

@@ -16,15 +16,6 @@
 namespace trendgraph::testing {
 namespace {
 
-std::string QueryBody(const std::string& q) {
-  std::string esc;
-  for (char c : q) {
-    if (c == '"' || c == '\\') esc.push_back('\\');
-    esc.push_back(c);
-  }
-  return "{\"query\": \"" + esc + "\"}";
-}
-
 // A /schema answer, parsed.
 struct SchemaView {
   uint64_t nodes = 0, relationships = 0;

@@ -22,15 +22,6 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-std::string QueryBody(const std::string& q, const std::string& params = "{}") {
-  std::string esc;
-  for (char c : q) {
-    if (c == '"' || c == '\\') esc.push_back('\\');
-    esc.push_back(c);
-  }
-  return "{\"query\": \"" + esc + "\", \"parameters\": " + params + "}";
-}
-
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str(), text.size());

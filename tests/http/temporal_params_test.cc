@@ -17,15 +17,6 @@
 namespace trendgraph::testing {
 namespace {
 
-std::string QueryBody(const std::string& q, const std::string& params) {
-  std::string esc;
-  for (char c : q) {
-    if (c == '"' || c == '\\') esc.push_back('\\');
-    esc.push_back(c);
-  }
-  return "{\"query\": \"" + esc + "\", \"parameters\": " + params + "}";
-}
-
 class TemporalParamsTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -15,15 +15,6 @@
 namespace trendgraph::testing {
 namespace {
 
-std::string QueryBody(const std::string& q) {
-  std::string esc;
-  for (char c : q) {
-    if (c == '"' || c == '\\') esc.push_back('\\');
-    esc.push_back(c);
-  }
-  return "{\"query\": \"" + esc + "\"}";
-}
-
 class HttpCypherTest : public ::testing::Test {
  protected:
   void SetUp() override {
