@@ -467,18 +467,8 @@ bool IsConcatScalar(const Value& v) {
 
 Value Concat(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_string() && b.is_string()) {
-    std::string out;
-    out.reserve(a.as_string().size() + b.as_string().size());
-    out += a.as_string();
-    out += b.as_string();
-    return Value(std::move(out));
-  }
-  if (a.is_list() && b.is_list()) {
-    Value::List out = a.as_list();
-    out.insert(out.end(), b.as_list().begin(), b.as_list().end());
-    return Value(std::move(out));
-  }
+  // `||` is `+` restricted to two strings or two lists.
+  if ((a.is_string() && b.is_string()) || (a.is_list() && b.is_list())) return Add(a, b);
   ThrowBadOperands("||", a, b);
 }
 
