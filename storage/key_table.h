@@ -1,8 +1,9 @@
-// Internal: byte strings in large chunks (ByteArena) and a flat hash table
-// from byte-string keys to 64-bit values over them (KeyTable). Used where
-// millions of small keys live in memory: a bulk load's records and unique
-// index (bulk_store.h) and the writer's unique-key cache
-// (unique_key_cache.h). Not thread-safe.
+// Internal: byte strings in large chunks (ByteArena), a flat hash table
+// from byte-string keys to 64-bit values over them (KeyTable), and the
+// two-generation bound of the caches built on them (TwoGenerations). Used
+// where millions of small keys live in memory: a bulk load's records and
+// unique index (bulk_store.h) and the writer's caches of committed state
+// (unique_key_cache.h, record_cache.h). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +81,50 @@ class KeyTable {
   std::vector<Slot> slots_;
   size_t count_ = 0, used_ = 0;  // live entries; live + tombstones
   ByteArena arena_;
+};
+
+// The bound shared by the writer's caches: two generations rather than one
+// table emptied when full. Inserts go to the young generation; when its
+// weight (entries or bytes, the Generation's choice) reaches the bound, the
+// old generation is dropped and the young one becomes old; the cache moves
+// an entry it finds in the old generation back to the young one. Keys in
+// use survive a rotation, and a working set larger than the bound does not
+// fall off a cliff every time the bound is reached.
+//
+// Generation: default-constructible and movable, with a KeyTable `index`
+// and `size_t weight() const`. Dropping a generation frees everything it
+// holds at once.
+template <class Generation>
+class TwoGenerations {
+ public:
+  explicit TwoGenerations(size_t bound) : bound_(bound > 0 ? bound : 1) {}
+
+  Generation& young() { return young_; }
+  Generation& old() { return old_; }
+  const Generation& young() const { return young_; }
+  const Generation& old() const { return old_; }
+
+  // Rotates when the young generation has reached the bound. The young
+  // generation moves intact (views into it stay valid); the old one goes.
+  void MakeRoom() {
+    if (young_.weight() < bound_) return;
+    old_ = std::move(young_);
+    young_ = Generation();
+  }
+  void Erase(std::string_view key) {
+    young_.index.Erase(key);
+    old_.index.Erase(key);
+  }
+  void Clear() {
+    young_ = Generation();
+    old_ = Generation();
+  }
+  size_t size() const { return young_.index.size() + old_.index.size(); }
+
+ private:
+  const size_t bound_;
+  Generation young_;
+  Generation old_;
 };
 
 }  // namespace trendgraph::storage::internal

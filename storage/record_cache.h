@@ -4,11 +4,11 @@
 // signals documents: ~10% of all CPU went to those reads (the records of
 // concepts that earlier documents created, still in the memtables).
 //
-// Bounded by two generations, like UniqueKeyCache: puts go to the young
-// generation; when its bytes reach half the budget the old generation is
-// dropped and the young one becomes old; a hit in the old generation copies
-// the record back to the young one. Each generation keeps its records back
-// to back in a ByteArena, so dropping one frees everything at once.
+// Bounded by two generations of at most half the budget in bytes each
+// (TwoGenerations, key_table.h), like UniqueKeyCache: a hit in the old
+// generation copies the record back to the young one. Each generation keeps
+// its records back to back in a ByteArena, so dropping one frees everything
+// at once.
 //
 // Entries are exact: the writer puts every node record its commit wrote and
 // erases every one it deleted, after the write succeeded. Records larger
@@ -29,50 +29,47 @@ class RecordCache {
  public:
   static constexpr size_t kMaxRecordBytes = 64 << 10;
 
-  explicit RecordCache(size_t budget_bytes) : half_(budget_bytes / 2 > 0 ? budget_bytes / 2 : 1) {}
+  explicit RecordCache(size_t budget_bytes) : gens_(budget_bytes / 2) {}
 
   // The record stored under `key`; the view is valid until the next Put or
   // Erase.
   std::optional<std::string_view> Find(std::string_view key) {
-    if (const uint64_t* v = young_.index.Find(key)) return young_.Get(*v);
-    const uint64_t* v = old_.index.Find(key);
+    Generation& young = gens_.young();
+    if (const uint64_t* v = young.index.Find(key)) return young.Get(*v);
+    Generation& old = gens_.old();
+    const uint64_t* v = old.index.Find(key);
     if (v == nullptr) return std::nullopt;
-    // Promote: copy into young_ first, then make room. A rotation moves
-    // young_'s arena chunks intact (the returned view stays valid) and frees
-    // only the generation the record was copied from.
-    std::string_view record = young_.Get(young_.Put(key, old_.Get(*v)));
-    old_.index.Erase(key);
-    MakeRoom();
+    // Promote: copy into the young generation first, then make room. A
+    // rotation moves the young generation's arena chunks intact (the
+    // returned view stays valid) and frees only the generation the record
+    // was copied from.
+    std::string_view record = young.Get(young.Put(key, old.Get(*v)));
+    old.index.Erase(key);
+    gens_.MakeRoom();
     return record;
   }
 
   void Put(std::string_view key, std::string_view record) {
-    old_.index.Erase(key);
+    gens_.old().index.Erase(key);
     if (record.empty() || record.size() > kMaxRecordBytes) {
-      young_.index.Erase(key);
+      gens_.young().index.Erase(key);
       return;
     }
-    MakeRoom();
-    young_.Put(key, record);
+    gens_.MakeRoom();
+    gens_.young().Put(key, record);
   }
 
-  void Erase(std::string_view key) {
-    young_.index.Erase(key);
-    old_.index.Erase(key);
-  }
+  void Erase(std::string_view key) { gens_.Erase(key); }
 
-  void Clear() {
-    young_ = Generation();
-    old_ = Generation();
-  }
+  void Clear() { gens_.Clear(); }
 
-  size_t size() const { return young_.index.size() + old_.index.size(); }
-  uint64_t bytes() const { return young_.bytes() + old_.bytes(); }
+  size_t size() const { return gens_.size(); }
+  uint64_t bytes() const { return gens_.young().weight() + gens_.old().weight(); }
 
  private:
   // The record's arena reference, packed: chunk (20 bits), offset (24 bits:
   // chunks are at most 16 MiB unless one record fills its own) and size (20
-  // bits; records are at most kMaxRecordBytes).
+  // bits; records are at most kMaxRecordBytes). Weighed in bytes.
   struct Generation {
     KeyTable index;
     ByteArena records;
@@ -88,18 +85,10 @@ class RecordCache {
                        static_cast<uint32_t>(packed & 0xFFFFF)};
       return records.Get(r);
     }
-    uint64_t bytes() const { return index.bytes() + records.bytes(); }
+    size_t weight() const { return index.bytes() + records.bytes(); }
   };
 
-  void MakeRoom() {
-    if (young_.bytes() < half_) return;
-    old_ = std::move(young_);
-    young_ = Generation();
-  }
-
-  const size_t half_;
-  Generation young_;
-  Generation old_;
+  TwoGenerations<Generation> gens_;
 };
 
 }  // namespace trendgraph::storage::internal
