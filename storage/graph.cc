@@ -172,6 +172,14 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
     std::string_view bytes;
     return NodeBytes(id, &bytes).ok();
   }
+  void PrefetchNodes(const NodeId* ids, size_t n) override {
+    if (cache_ == nullptr) return;
+    // The slots first, all of them, then the records: by the time the
+    // second loop reads a slot the first one has had a batch of time to
+    // arrive, and the record loads overlap with each other.
+    for (size_t i = 0; i < n; ++i) cache_->PrefetchNodeSlot(ids[i]);
+    for (size_t i = 0; i < n; ++i) cache_->PrefetchNodeRecord(ids[i], kPrefetchLines);
+  }
 
   Status GetRel(RelId id, RelRecord* out) override {
     if (cache_ == nullptr) return ReaderImpl::GetRel(id, out);
@@ -219,6 +227,10 @@ class SnapshotImpl final : public ReaderImpl<Snapshot, SnapshotImpl> {
   }
 
  private:
+  // Cache lines of a record PrefetchNodes loads: the header, the label ids
+  // and the first properties (a record is read from its front).
+  static constexpr unsigned kPrefetchLines = 2;
+
   // The record of node `id`: from the read cache, else from RocksDB (then
   // cached). When the cache is off or full, the record read last is kept
   // here: queries read several properties (or labels, then properties) of

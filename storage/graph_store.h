@@ -158,6 +158,14 @@ class GraphReader {
   }
   // One property without decoding the others; *out is null when absent.
   virtual Status GetNodeProperty(NodeId id, PropKeyId key, Value* out) = 0;
+  // A hint that the records of nodes ids[0 .. n) are about to be read: an
+  // implementation may start loading them into the CPU caches, so that the
+  // memory latency of n scattered records overlaps instead of adding up.
+  // No effect on any result; never fails. The default does nothing.
+  virtual void PrefetchNodes(const NodeId* ids, size_t n) {
+    (void)ids;
+    (void)n;
+  }
   virtual Status GetRelProperty(RelId id, PropKeyId key, Value* out) = 0;
 
   virtual std::unique_ptr<NodeIterator> ScanNodes() = 0;                 // id order

@@ -900,10 +900,25 @@ class AggregateOp : public PhysicalOperator {
     groups_.Reserve(by_id.size() + combos.size());
     counts_.reserve((by_id.size() + combos.size()) * naggs);
     states_.reserve((by_id.size() + combos.size()) * naggs);
-    for (auto& [id, n] : by_id) {
+    // The key reads of consecutive nodes are independent: ask the reader to
+    // load the records of the next batch while this one is evaluated, so
+    // their cache misses overlap rather than queue (scattered records of a
+    // large cache cost a memory round trip or two each).
+    constexpr size_t kPrefetchBatch = 16;
+    storage::NodeId batch[kPrefetchBatch];
+    auto prefetch = [&](size_t from) {
+      size_t n = 0;
+      for (size_t j = from; j < by_id.size() && n < kPrefetchBatch; ++j) batch[n++] = by_id[j].first;
+      if (n > 0) ctx.reader->PrefetchNodes(batch, n);
+    };
+    for (size_t i = 0; i < by_id.size(); ++i) {
+      if (i % kPrefetchBatch == 0) {
+        if (i == 0) prefetch(0);
+        prefetch(i + kPrefetchBatch);
+      }
       ctx.Tick();
-      frame[op_.slots[0]] = Value(NodeRef{id});
-      add(n);
+      frame[op_.slots[0]] = Value(NodeRef{by_id[i].first});
+      add(by_id[i].second);
     }
     for (uint32_t c = 0; c < combos.size(); ++c) {
       ctx.Tick();
