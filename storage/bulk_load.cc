@@ -708,6 +708,7 @@ Status GraphImpl::IngestTables(const std::vector<std::string>& files, std::share
   rocksdb::Status s = rdb()->IngestExternalFile(files, io);
   cache_.reset();
   record_cache_.Clear();  // the load wrote records behind the writer's back
+  unique_cache_.MarkIncomplete();  // and unique-index entries
   if (!s.ok()) return FromRocks(s, "bulk load: link the table files into graph '" + name_ + "'");
   counters_ = std::move(counters);
   deleted_nodes_.insert(deleted.begin(), deleted.end());

@@ -104,12 +104,14 @@ class TwoGenerations {
   const Generation& young() const { return young_; }
   const Generation& old() const { return old_; }
 
-  // Rotates when the young generation has reached the bound. The young
-  // generation moves intact (views into it stay valid); the old one goes.
-  void MakeRoom() {
-    if (young_.weight() < bound_) return;
+  // Rotates when the young generation has reached the bound; true when it
+  // did (the old generation's entries are gone). The young generation moves
+  // intact (views into it stay valid).
+  bool MakeRoom() {
+    if (young_.weight() < bound_) return false;
     old_ = std::move(young_);
     young_ = Generation();
+    return true;
   }
   void Erase(std::string_view key) {
     young_.index.Erase(key);

@@ -8,8 +8,17 @@
 // time the bound is reached (a single map emptied when full did, past ~1M
 // nodes).
 //
-// Only positive answers are kept. Not thread-safe: used by the writer of one
-// graph only (under the writer slot).
+// Only positive answers are kept, but the cache may know that it holds
+// every committed entry of its graph (complete()): then a miss is an answer
+// too, and an ingest's lookups of new keys (new concepts, most of its
+// unique-index misses) skip RocksDB's memtable and table filter probes
+// (profiled: ~4% of a one-core ingest). The writer establishes completeness
+// once (MarkComplete when the graph has no committed unique entries at
+// all); a rotation or MarkIncomplete (a write that bypassed the cache: a
+// bulk load's tables, a failed commit) ends it for the cache's lifetime.
+//
+// Not thread-safe: used by the writer of one graph only (under the writer
+// slot).
 #pragma once
 
 #include <cstddef>
@@ -31,7 +40,7 @@ class UniqueKeyCache {
     if (v == nullptr) return std::nullopt;
     const NodeId id = *v;
     gens_.old().index.Erase(key);  // promote
-    gens_.MakeRoom();
+    MakeRoom();
     gens_.young().index.Put(key, id);
     return id;
   }
@@ -42,9 +51,21 @@ class UniqueKeyCache {
       return;
     }
     gens_.old().index.Erase(key);
-    gens_.MakeRoom();
+    MakeRoom();
     gens_.young().index.Put(key, id);
   }
+
+  // Whether the cache holds every committed entry of its graph.
+  enum class Completeness { kUnknown, kComplete, kIncomplete };
+  Completeness completeness() const { return completeness_; }
+  bool complete() const { return completeness_ == Completeness::kComplete; }
+  // Caller: the writer, having seen that the graph has no committed unique
+  // entries. Ignored once the cache is incomplete.
+  void MarkComplete() {
+    if (completeness_ == Completeness::kUnknown) completeness_ = Completeness::kComplete;
+  }
+  // For good: the cache's entries stay exact, but a miss is no answer.
+  void MarkIncomplete() { completeness_ = Completeness::kIncomplete; }
 
   void Erase(std::string_view key) { gens_.Erase(key); }
 
@@ -57,7 +78,12 @@ class UniqueKeyCache {
     KeyTable index;
     size_t weight() const { return index.size(); }
   };
+  void MakeRoom() {
+    if (gens_.MakeRoom()) completeness_ = Completeness::kIncomplete;
+  }
+
   TwoGenerations<Generation> gens_;
+  Completeness completeness_ = Completeness::kUnknown;
 };
 
 }  // namespace trendgraph::storage::internal

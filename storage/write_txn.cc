@@ -79,12 +79,21 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   if (bulk_ != nullptr) {
     s = bulk_->Get(k, v);
   } else if (unique) {
-    if (std::optional<NodeId> cached = graph_->unique_cache().Find(k)) {
+    UniqueKeyCache& cache = graph_->unique_cache();
+    if (std::optional<NodeId> cached = cache.Find(k)) {
       v->PinSelf(keys::U64Value(*cached));
       return rocksdb::Status::OK();
     }
-    s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
-    if (s.ok() && v->size() == 8) graph_->unique_cache().Put(k, keys::GetU64BE(v->data()));
+    if (cache.completeness() == UniqueKeyCache::Completeness::kUnknown) {
+      rocksdb::Status c = CheckUniqueCacheComplete();
+      if (!c.ok()) return c;
+    }
+    if (cache.complete()) {
+      s = rocksdb::Status::NotFound();
+    } else {
+      s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
+      if (s.ok() && v->size() == 8) cache.Put(k, keys::GetU64BE(v->data()));
+    }
   } else {
     if (std::optional<std::string_view> cached = graph_->record_cache().Find(k)) {
       v->PinSelf(rocksdb::Slice(cached->data(), cached->size()));
@@ -98,6 +107,27 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
     unique_miss_epoch_ = batch_.ApproximateBytes();
   }
   return s;
+}
+
+rocksdb::Status WriteTxnImpl::CheckUniqueCacheComplete() {
+  // Every commit since the cache was created went through it (the writer
+  // slot is held here, and is held by every commit): if the DB holds no
+  // unique entry of this graph at all, the cache holds every one there is.
+  std::string prefix = keys::GraphPrefix(g_);
+  prefix.push_back(static_cast<char>(keys::Tag::kUnique));
+  const std::string end = keys::PrefixSuccessor(prefix);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;  // the prefix is shorter than the extractor's
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  it->Seek(prefix);
+  if (!it->status().ok()) return it->status();
+  if (it->Valid())
+    graph_->unique_cache().MarkIncomplete();
+  else
+    graph_->unique_cache().MarkComplete();
+  return rocksdb::Status::OK();
 }
 
 WriteTxnImpl::CachedKind WriteTxnImpl::CachedKindOf(const rocksdb::Slice& key) const {
@@ -624,17 +654,31 @@ Status WriteTxnImpl::Commit() {
   // searching from the top for every key.
   rocksdb::WriteBatch sorted(batch_.ApproximateBytes() + 64);
   batch_.AppendTo(&sorted);
-  TG_RETURN_IF_ERROR(graph_->CommitBatch(&sorted, std::move(publish)));
-  graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
-  // The write succeeded: the writer's caches of committed state follow it.
   std::string prefix = keys::GraphPrefix(g_);
   prefix.push_back(static_cast<char>(keys::Tag::kUnique));
+  UniqueKeyCache& unique_cache = graph_->unique_cache();
+  Status written = graph_->CommitBatch(&sorted, std::move(publish));
+  if (!written.ok()) {
+    // RocksDB may have applied or logged the batch before failing: the
+    // cache keeps only entries it knows, but a miss is no answer any more.
+    unique_cache.MarkIncomplete();
+    return written;
+  }
+  graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
+  // The write succeeded: the writer's caches of committed state follow it.
+  bool wrote_unique = false;
   batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
+    wrote_unique = true;
     if (!e.deleted && e.value.size() == 8)
-      graph_->unique_cache().Put(k, keys::GetU64BE(e.value.data()));
+      unique_cache.Put(k, keys::GetU64BE(e.value.data()));
     else
-      graph_->unique_cache().Erase(k);
+      unique_cache.Erase(k);
   });
+  // Completeness is established before the first unique write (a unique put
+  // is always preceded by its uniqueness check, which establishes it); if
+  // not, the DB now holds entries the check would have to see.
+  if (wrote_unique && unique_cache.completeness() == UniqueKeyCache::Completeness::kUnknown)
+    unique_cache.MarkIncomplete();
   prefix.back() = static_cast<char>(keys::Tag::kNode);
   batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
     if (e.deleted)

@@ -28,6 +28,9 @@ class WriteTxnImpl final : public ReaderImpl<WriteTxn, WriteTxnImpl> {
   // index entries in unique_cache(), node records in record_cache()).
   enum class CachedKind { kNone, kUnique, kNodeRecord };
   CachedKind CachedKindOf(const rocksdb::Slice& key) const;
+  // Marks the unique-key cache complete when the DB holds no unique entry of
+  // this graph, else incomplete (see unique_key_cache.h).
+  rocksdb::Status CheckUniqueCacheComplete();
   rocksdb::ReadOptions BaseReadOptions() const { return rocksdb::ReadOptions(); }
   rocksdb::Iterator* RawIterator(const rocksdb::ReadOptions& ro);
   const std::vector<IndexInfo>& CurrentIndexes() const { return indexes_; }
