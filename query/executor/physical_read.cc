@@ -671,15 +671,57 @@ class ShortestPathOp : public PhysicalOperator {
 class FilterOp : public PhysicalOperator {
  public:
   using PhysicalOperator::PhysicalOperator;
+  void Reset() override {
+    memo_.clear();
+    PhysicalOperator::Reset();
+  }
 
  protected:
   bool Next(Frame& frame) override {
+    auto& ctx = state_.eval;
+    // Under a snapshot (read query) a pure predicate of nodes gives the same
+    // answer for the same nodes: remember it per node of memo_slot while the
+    // other nodes it reads stay the same (planner.cc MarkFilterMemo).
+    const bool memo = op_.memo_slot >= 0 && ctx.txn == nullptr && !memo_off_;
     while (input().Pull(frame)) {
-      state_.eval.Tick();
-      if (EvaluatePredicate(*op_.value, frame, state_.eval)) return true;
+      ctx.Tick();
+      if (memo ? MemoizedPredicate(frame, ctx) : EvaluatePredicate(*op_.value, frame, ctx)) return true;
     }
     return false;
   }
+
+ private:
+  static constexpr size_t kMaxMemo = size_t{1} << 20;
+
+  bool MemoizedPredicate(Frame& frame, EvalContext& ctx) {
+    const Value& key = frame[op_.memo_slot];
+    if (!key.is_node()) return EvaluatePredicate(*op_.value, frame, ctx);
+    if (context_.size() != op_.slots.size()) context_.assign(op_.slots.size(), UINT64_MAX);
+    for (size_t i = 0; i < op_.slots.size(); ++i) {
+      const Value& v = frame[op_.slots[i]];
+      if (!v.is_node()) return EvaluatePredicate(*op_.value, frame, ctx);
+      if (v.as_node().id != context_[i]) {
+        // Another context: what was remembered no longer applies. When the
+        // context changes about as often as the key, remembering is only
+        // overhead: stop.
+        context_[i] = v.as_node().id;
+        memo_.clear();
+        if (++context_changes_ >= 64 && context_changes_ * 4 > rows_) memo_off_ = true;
+      }
+    }
+    ++rows_;
+    const uint64_t id = key.as_node().id;
+    if (const bool* known = memo_.Find(id)) return *known;
+    const bool ok = EvaluatePredicate(*op_.value, frame, ctx);
+    if (memo_.size() < kMaxMemo) memo_.FindOrInsert(id, ok);
+    return ok;
+  }
+
+  FlatIdMap<bool> memo_;
+  std::vector<uint64_t> context_;  // node ids of op_.slots the memo is for
+  uint64_t rows_ = 0;
+  uint64_t context_changes_ = 0;
+  bool memo_off_ = false;
 };
 
 class NodeFilterOp : public PhysicalOperator {

@@ -86,7 +86,13 @@ struct LogicalOperator {
   // Projection, aggregation, sort.
   std::vector<std::pair<int, const BoundExpr*>> items;  // slot <- expr
   const std::vector<BoundAggregate>* aggregates = nullptr;
-  std::vector<int> slots;  // distinct keys / optional null-padding / union output
+  std::vector<int> slots;  // distinct keys / optional null-padding / union output / filter: memo context
+  // Filter in a read query: the predicate is a pure function of node
+  // variables (no subquery, nothing non-deterministic), `memo_slot` being the
+  // one the operator below binds and `slots` the others. The filter then
+  // remembers its answer per node of memo_slot while the others keep their
+  // nodes (Q3a's o.name <> t.name: one evaluation per distinct o). -1: none.
+  int memo_slot = -1;
   std::vector<std::vector<int>> union_inputs;  // per child: its output slots
   std::vector<std::pair<const BoundExpr*, bool>> sort_items;  // expr, ascending
   const BoundExpr* count = nullptr;   // skip/limit count; sort: limit

@@ -174,10 +174,42 @@ class Planner {
       auto f = Make(LogicalOpKind::kFilter, op);
       f->value = p.expr;
       f->estimate = op->estimate * 0.5;
+      MarkFilterMemo(f.get(), p.needs);
       op = f;
       p.placed = true;
     }
     return op;
+  }
+
+  // Sets the filter's memo_slot/slots (logical_plan.h) when its predicate is
+  // a pure function of at most four node variables, one of them bound by the
+  // expansion or scan right below (through other filters): the one that
+  // changes from row to row.
+  void MarkFilterMemo(LogicalOperator* f, const SlotSet& needs) {
+    if (needs.empty() || needs.size() > 4 || !PureOfEntities(f->value)) return;
+    for (int s : needs)
+      if (q_.symbols[s].kind != SymbolKind::kNode) return;
+    const LogicalOperator* below = f->children[0].get();
+    while ((below->kind == LogicalOpKind::kFilter || below->kind == LogicalOpKind::kNodeFilter) &&
+           !below->children.empty())
+      below = below->children[0].get();
+    bool binds = (below->kind == LogicalOpKind::kExpand && !below->into) ||
+                 below->kind == LogicalOpKind::kNodeScan || below->kind == LogicalOpKind::kNodeIndexSeek ||
+                 below->kind == LogicalOpKind::kNodeIndexRange;
+    if (!binds || !needs.count(below->slot)) return;
+    f->memo_slot = below->slot;
+    for (int s : needs)
+      if (s != below->slot) f->slots.push_back(s);
+  }
+  // No subquery (it could read relationships, paths ...), nothing
+  // non-deterministic.
+  static bool PureOfEntities(const BoundExpr* e) {
+    if (!e) return true;
+    if (e->kind == BoundExprKind::kSubquery || e->kind == BoundExprKind::kBuildPath) return false;
+    if (e->kind == BoundExprKind::kFunction && !e->fn->deterministic) return false;
+    for (auto& c : e->children)
+      if (!PureOfEntities(c.get())) return false;
+    return true;
   }
 
   LogicalOpPtr PlanParts(LogicalOpPtr op, std::vector<BoundPatternPart>& parts, const BoundExpr* where);
@@ -890,7 +922,10 @@ void Explain(const LogicalOperator& op, const BoundQuery& q, int depth, std::ost
       if (op.kind == LogicalOpKind::kShortestPath && op.all_shortest) out << " all";
       break;
     }
-    case LogicalOpKind::kFilter: out << " " << ExprText(op.value, q); break;
+    case LogicalOpKind::kFilter:
+      out << " " << ExprText(op.value, q);
+      if (op.memo_slot >= 0) out << "  memo per " << SlotName(op.memo_slot, q);
+      break;
     case LogicalOpKind::kNodeFilter:
     case LogicalOpKind::kRelFilter: {
       out << " " << SlotName(op.kind == LogicalOpKind::kNodeFilter ? op.slot : op.rel_slot, q);
