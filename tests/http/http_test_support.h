@@ -1,6 +1,8 @@
 // Test support for the HTTP suite: a real `trendgraph serve` child process
-// on an ephemeral port, and a small raw-socket HTTP/1.1 client (raw so that
-// tests can send malformed, partial and oversized requests).
+// on an ephemeral port, a small raw-socket HTTP/1.1 client (raw so that
+// tests can send malformed, partial and oversized requests), a fixture that
+// runs one server on a fresh database, and readers of the rows and the error
+// of a query answer.
 #pragma once
 
 #include <arpa/inet.h>
@@ -13,6 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstring>
@@ -22,7 +29,11 @@
 #include <thread>
 #include <vector>
 
+#include "test_util.h"
+
 namespace trendgraph::testing {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // The JSON body of POST /v1/graphs/{g}/query: `q` as a JSON string (quotes
 // and backslashes escaped), `params` as JSON text.
@@ -82,7 +93,7 @@ class HttpConnection {
   }
 
   HttpReply Request(const std::string& method, const std::string& path, const std::string& body = "",
-                    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+                    const Headers& headers = {}) {
     std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     bool has_type = false;
     for (const auto& [k, v] : headers) {
@@ -310,12 +321,71 @@ class ServerProcess {
   int port_ = 0;
 };
 
-// Status code of a one-shot request on a fresh connection.
+// One request on a fresh connection; status 0 when nothing answered.
 inline HttpReply Fetch(int port, const std::string& method, const std::string& path, const std::string& body = "",
-                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+                       const Headers& headers = {}) {
   HttpConnection c(port);
   if (!c.ok()) return {};
   return c.Request(method, path, body, headers);
 }
+
+// The "rows" of a query answer as compact JSON text, e.g. [[1,"x"]]. An
+// answer without rows reads "<no rows> " and its body, so that comparing it
+// with the expected rows fails showing what came back.
+inline std::string RowsJson(const HttpReply& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str(), r.body.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("rows")) return "<no rows> " + r.body;
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  d["rows"].Accept(w);
+  return out.GetString();
+}
+
+// The "error" member of an answer. An answer without one reads code
+// "<none>" and the whole body as message, which matches no expected code.
+struct ErrorReply {
+  std::string code;
+  std::string message;
+};
+inline ErrorReply ErrorOf(const HttpReply& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str(), r.body.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("error") || !d["error"].IsObject()) return {"<none>", r.body};
+  const rapidjson::Value& e = d["error"];
+  if (!e.HasMember("code") || !e["code"].IsString()) return {"<none>", r.body};
+  return {e["code"].GetString(), e.HasMember("message") && e["message"].IsString() ? e["message"].GetString() : ""};
+}
+
+// A fixture around one `trendgraph serve` child on a fresh database in a
+// temp dir. Nothing runs until StartServer(); after server_.Stop(), it
+// starts again on the same database. Requests go to port_.
+class ServerFixture : public ::testing::Test {
+ protected:
+  // Starts `trendgraph serve --db <dir_>/db --port 0 <extra>` (with `env`
+  // entries NAME=VALUE added); a failure to start is a fatal failure.
+  void StartServer(const std::vector<std::string>& extra = {}, const std::vector<std::string>& env = {}) {
+    std::string error;
+    ASSERT_TRUE(server_.Start(dir_.Sub("db"), extra, &error, env)) << error;
+    port_ = server_.port();
+  }
+  HttpReply Get(const std::string& path, const Headers& h = {}) { return Fetch(port_, "GET", path, "", h); }
+  // POST /v1/graphs/<graph>/query with `q` and `params` (JSON text).
+  HttpReply Query(const std::string& q, const std::string& params = "{}", const Headers& h = {},
+                  const std::string& graph = "default") {
+    return Fetch(port_, "POST", "/v1/graphs/" + graph + "/query", QueryBody(q, params), h);
+  }
+  // The rows (RowsJson) of a query on the default graph; a status other
+  // than 200 also fails the test, naming the query.
+  std::string Rows(const std::string& q, const std::string& params = "{}") {
+    HttpReply r = Query(q, params);
+    EXPECT_EQ(r.status, 200) << q << "\n" << r.body;
+    return RowsJson(r);
+  }
+
+  TempDir dir_;
+  ServerProcess server_;
+  int port_ = 0;
+};
 
 }  // namespace trendgraph::testing

@@ -23,20 +23,16 @@ struct SchemaView {
   std::set<std::string> property_keys;
 };
 
-class SchemaTest : public ::testing::Test {
+class SchemaTest : public ServerFixture {
  protected:
-  void SetUp() override { Start(); }
-  void Start() {
-    std::string error;
-    ASSERT_TRUE(server_.Start(dir_.Sub("db"), {}, &error)) << error;
-  }
+  void SetUp() override { StartServer(); }
   void Run(const std::string& q) {
-    HttpReply r = Fetch(server_.port(), "POST", "/v1/graphs/default/query", QueryBody(q));
+    HttpReply r = Query(q);
     ASSERT_EQ(r.status, 200) << q << ": " << r.body;
   }
   SchemaView Schema() {
     SchemaView v;
-    HttpReply r = Fetch(server_.port(), "GET", "/v1/graphs/default/schema");
+    HttpReply r = Get("/v1/graphs/default/schema");
     EXPECT_EQ(r.status, 200) << r.body;
     rapidjson::Document d;
     d.Parse(r.body.c_str(), r.body.size());
@@ -52,9 +48,6 @@ class SchemaTest : public ::testing::Test {
     for (const auto& k : d["property_keys"].GetArray()) v.property_keys.insert(k.GetString());
     return v;
   }
-
-  TempDir dir_;
-  ServerProcess server_;
 };
 
 TEST_F(SchemaTest, ListsOnlyLabelsAndTypesInUse) {
@@ -87,7 +80,7 @@ TEST_F(SchemaTest, ListsOnlyLabelsAndTypesInUse) {
 
   // The same after a restart: the counts are read back from disk.
   ASSERT_EQ(server_.Stop(SIGTERM), 0);
-  Start();
+  StartServer();
   s = Schema();
   EXPECT_EQ(s.labels, (std::map<std::string, uint64_t>{{"Policy", 2}, {"Startup", 1}}));
   EXPECT_EQ(s.types, (std::map<std::string, uint64_t>{{"SUPPORTS", 1}}));

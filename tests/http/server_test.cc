@@ -20,19 +20,11 @@
 namespace trendgraph::testing {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str(), text.size());
   EXPECT_FALSE(d.HasParseError()) << "not JSON: " << text.substr(0, 500);
   return d;
-}
-
-std::string ErrorCode(const HttpReply& r) {
-  rapidjson::Document d = Json(r.body);
-  if (!d.IsObject() || !d.HasMember("error") || !d["error"].HasMember("code")) return "<no error code>";
-  return d["error"]["code"].GetString();
 }
 
 long VmKb(pid_t pid, const char* key) {
@@ -46,25 +38,11 @@ long VmKb(pid_t pid, const char* key) {
 
 using trendgraph::testing::ReadFile;
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public ServerFixture {
  protected:
-  void StartServer(const std::vector<std::string>& extra = {}, const std::vector<std::string>& env = {}) {
-    std::string error;
-    ASSERT_TRUE(server_.Start(dir_.Sub("db"), extra, &error, env)) << error;
-    port_ = server_.port();
-  }
-  HttpReply Get(const std::string& path, const Headers& h = {}) { return Fetch(port_, "GET", path, "", h); }
-  HttpReply Query(const std::string& q, const std::string& params = "{}", const Headers& h = {},
-                  const std::string& graph = "default") {
-    return Fetch(port_, "POST", "/v1/graphs/" + graph + "/query", QueryBody(q, params), h);
-  }
   bool SignalsPluginPresent() const {
     return std::filesystem::exists(std::string(TRENDGRAPH_PLUGIN_DIR) + "/trendgraph_signals.so");
   }
-
-  TempDir dir_;
-  ServerProcess server_;
-  int port_ = 0;
 };
 
 TEST_F(ServerTest, HealthAndGraphLifecycle) {
@@ -89,7 +67,7 @@ TEST_F(ServerTest, HealthAndGraphLifecycle) {
   EXPECT_EQ(r.status, 200) << r.body;
   r = Fetch(port_, "DELETE", "/v1/graphs/chips");
   EXPECT_EQ(r.status, 404) << r.body;
-  EXPECT_EQ(ErrorCode(r), "NotFound");
+  EXPECT_EQ(ErrorOf(r).code, "NotFound");
   r = Fetch(port_, "PUT", "/v1/graphs/bad%20name!");
   EXPECT_EQ(r.status, 400) << r.body;
 }
@@ -98,10 +76,10 @@ TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405InJson) {
   StartServer();
   HttpReply r = Get("/v2/nothing");
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(ErrorCode(r), "NotFound");
+  EXPECT_EQ(ErrorOf(r).code, "NotFound");
   r = Fetch(port_, "DELETE", "/v1/health");
   EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(ErrorCode(r), "MethodNotAllowed");
+  EXPECT_EQ(ErrorOf(r).code, "MethodNotAllowed");
   EXPECT_EQ(r.Header("allow"), "GET, OPTIONS");
   r = Get("/v1/graphs/default/query");
   EXPECT_EQ(r.status, 405);
@@ -148,7 +126,7 @@ TEST_F(ServerTest, QueryErrorsAreTypedWithPosition) {
   StartServer();
   HttpReply r = Query("RETRUN 1");
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(ErrorCode(r).rfind("SyntaxError", 0), 0u) << r.body;
+  EXPECT_EQ(ErrorOf(r).code.rfind("SyntaxError", 0), 0u) << r.body;
   rapidjson::Document d = Json(r.body);
   ASSERT_TRUE(d["error"].HasMember("position")) << r.body;
   EXPECT_EQ(d["error"]["position"]["line"].GetInt(), 1);
@@ -160,14 +138,14 @@ TEST_F(ServerTest, QueryErrorsAreTypedWithPosition) {
   r = Query("RETURN $missing AS m");
   EXPECT_GE(r.status, 400);
   EXPECT_LT(r.status, 500);
-  EXPECT_EQ(ErrorCode(r).rfind("ParameterMissing", 0), 0u) << r.body;
+  EXPECT_EQ(ErrorOf(r).code.rfind("ParameterMissing", 0), 0u) << r.body;
 }
 
 TEST_F(ServerTest, MalformedRequestsGetClear4xx) {
   StartServer();
   HttpReply r = Fetch(port_, "POST", "/v1/graphs/default/query", "{\"query\": ");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(ErrorCode(r), "BadRequest");
+  EXPECT_EQ(ErrorOf(r).code, "BadRequest");
   EXPECT_NE(r.body.find("offset 10"), std::string::npos) << r.body;
 
   r = Fetch(port_, "POST", "/v1/graphs/default/query", "[1]");
@@ -180,7 +158,7 @@ TEST_F(ServerTest, MalformedRequestsGetClear4xx) {
   EXPECT_NE(r.body.find("qurey"), std::string::npos) << r.body;
   r = Fetch(port_, "POST", "/v1/graphs/default/query", QueryBody("RETURN 1"), {{"Content-Type", "text/plain"}});
   EXPECT_EQ(r.status, 415);
-  EXPECT_EQ(ErrorCode(r), "UnsupportedMediaType");
+  EXPECT_EQ(ErrorOf(r).code, "UnsupportedMediaType");
   r = Fetch(port_, "POST", "/v1/graphs/default/query", QueryBody("RETURN 1"), {{"Accept", "text/html"}});
   EXPECT_EQ(r.status, 406);
 
@@ -196,7 +174,7 @@ TEST_F(ServerTest, BodyLimitAnswers413AndStaysUp) {
   std::string big = QueryBody("RETURN '" + std::string(2000, 'x') + "' AS s");
   HttpReply r = Fetch(port_, "POST", "/v1/graphs/default/query", big);
   EXPECT_EQ(r.status, 413) << r.body;
-  EXPECT_EQ(ErrorCode(r), "PayloadTooLarge");
+  EXPECT_EQ(ErrorOf(r).code, "PayloadTooLarge");
 
   // A chunked body without a length is cut off as well.
   HttpConnection c(port_);
@@ -276,7 +254,7 @@ TEST_F(ServerTest, TokenGuardsWritesOnly) {
   EXPECT_EQ(Get("/v1/graphs").status, 200);
   HttpReply r = Fetch(port_, "PUT", "/v1/graphs/g1");
   EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(ErrorCode(r), "Unauthorized");
+  EXPECT_EQ(ErrorOf(r).code, "Unauthorized");
   EXPECT_NE(r.Header("www-authenticate").find("Bearer"), std::string::npos);
   EXPECT_EQ(Fetch(port_, "PUT", "/v1/graphs/g1", "", {{"Authorization", "Bearer wrong"}}).status, 401);
   EXPECT_EQ(Fetch(port_, "PUT", "/v1/graphs/g1", "", auth).status, 201);
@@ -305,7 +283,7 @@ TEST_F(ServerTest, ReadOnlyRefusesEveryWriteWith403) {
   StartServer({"--read-only"});
   HttpReply r = Fetch(port_, "PUT", "/v1/graphs/g1");
   EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(ErrorCode(r), "Forbidden");
+  EXPECT_EQ(ErrorOf(r).code, "Forbidden");
   EXPECT_EQ(Fetch(port_, "DELETE", "/v1/graphs/default").status, 403);
   EXPECT_EQ(Query("CREATE (:T)").status, 403);
   EXPECT_EQ(Fetch(port_, "POST", "/v1/graphs/default/ingest/signals?name=a.md", "# x",
@@ -396,7 +374,7 @@ TEST_F(ServerTest, KeepAliveConnectionCarriesMixedRequests) {
 
     HttpReply bad = c.Request("POST", "/v1/graphs/default/query", "{\"query\": ");
     ASSERT_EQ(bad.status, 400) << "round " << i << ": " << bad.body.substr(0, 200);
-    EXPECT_EQ(ErrorCode(bad), "BadRequest");
+    EXPECT_EQ(ErrorOf(bad).code, "BadRequest");
 
     HttpReply health = c.Request("GET", "/v1/health");
     ASSERT_EQ(health.status, 200) << "round " << i;

@@ -5,9 +5,6 @@
 // {"$duration": ...}); plain strings stay strings; bad text is a 400 naming
 // the member and what is wrong, and writes nothing.
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 
@@ -17,37 +14,9 @@
 namespace trendgraph::testing {
 namespace {
 
-class TemporalParamsTest : public ::testing::Test {
+class TemporalParamsTest : public ServerFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(server_.Start(dir_.Sub("db"), {}, &error)) << error;
-  }
-  HttpReply Query(const std::string& q, const std::string& params = "{}") {
-    return Fetch(server_.port(), "POST", "/v1/graphs/default/query", QueryBody(q, params));
-  }
-  // The rows of a successful answer as their JSON text.
-  std::string Rows(const std::string& q, const std::string& params = "{}") {
-    HttpReply r = Query(q, params);
-    EXPECT_EQ(r.status, 200) << r.body;
-    rapidjson::Document d;
-    d.Parse(r.body.c_str(), r.body.size());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("rows")) return "<no rows> " + r.body;
-    rapidjson::StringBuffer out;
-    rapidjson::Writer<rapidjson::StringBuffer> w(out);
-    d["rows"].Accept(w);
-    return out.GetString();
-  }
-  // Error code and message of a failed answer.
-  std::pair<std::string, std::string> Error(const HttpReply& r) {
-    rapidjson::Document d;
-    d.Parse(r.body.c_str(), r.body.size());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("error")) return {"<none>", r.body};
-    return {d["error"]["code"].GetString(), d["error"]["message"].GetString()};
-  }
-
-  TempDir dir_;
-  ServerProcess server_;
+  void SetUp() override { StartServer(); }
 };
 
 constexpr const char* kAllKinds = R"({
@@ -135,7 +104,7 @@ TEST_F(TemporalParamsTest, BadTemporalTextIsA400NamingWhatIsWrongAndWritesNothin
   for (const Case& c : cases) {
     HttpReply r = Query("CREATE (:Event {at: $p})", std::string("{\"p\": ") + c.param + "}");
     EXPECT_EQ(r.status, 400) << c.param << " -> " << r.body;
-    auto [code, message] = Error(r);
+    auto [code, message] = ErrorOf(r);
     EXPECT_EQ(code, "BadRequest") << r.body;
     EXPECT_EQ(message.rfind("bad value at offset ", 0), 0u) << message;  // the JSON itself is fine
     EXPECT_NE(message.find(c.says), std::string::npos) << c.param << " -> " << message;

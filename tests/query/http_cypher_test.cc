@@ -3,9 +3,6 @@
 // FOREACH, COUNT { } / COLLECT { }, randomUUID(); a bad FOREACH is a typed
 // 4xx error and writes nothing.
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 
@@ -15,36 +12,9 @@
 namespace trendgraph::testing {
 namespace {
 
-class HttpCypherTest : public ::testing::Test {
+class HttpCypherTest : public ServerFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(server_.Start(dir_.Sub("db"), {}, &error)) << error;
-  }
-  HttpReply Query(const std::string& q) {
-    return Fetch(server_.port(), "POST", "/v1/graphs/default/query", QueryBody(q));
-  }
-  // The rows of a successful answer as JSON text.
-  std::string Rows(const std::string& q) {
-    HttpReply r = Query(q);
-    EXPECT_EQ(r.status, 200) << q << "\n" << r.body;
-    rapidjson::Document d;
-    d.Parse(r.body.c_str(), r.body.size());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("rows")) return "<no rows> " + r.body;
-    rapidjson::StringBuffer out;
-    rapidjson::Writer<rapidjson::StringBuffer> w(out);
-    d["rows"].Accept(w);
-    return out.GetString();
-  }
-  std::string ErrorCode(const HttpReply& r) {
-    rapidjson::Document d;
-    d.Parse(r.body.c_str(), r.body.size());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("error")) return "<none> " + r.body;
-    return d["error"]["code"].GetString();
-  }
-
-  TempDir dir_;
-  ServerProcess server_;
+  void SetUp() override { StartServer(); }
 };
 
 TEST_F(HttpCypherTest, SubqueriesForeachAndNewFunctions) {
@@ -69,7 +39,7 @@ TEST_F(HttpCypherTest, BadForeachIsATypeErrorAndWritesNothing) {
   HttpReply r = Query("UNWIND [['a'], 'b'] AS names FOREACH (n IN names | CREATE (:ComputeProvider {name: n}))");
   EXPECT_GE(r.status, 400) << r.body;
   EXPECT_LT(r.status, 500) << r.body;
-  EXPECT_EQ(ErrorCode(r), "TypeError.InvalidArgumentType") << r.body;
+  EXPECT_EQ(ErrorOf(r).code, "TypeError.InvalidArgumentType") << r.body;
   EXPECT_NE(r.body.find("FOREACH expects a list"), std::string::npos) << r.body;
   EXPECT_EQ(Rows("MATCH (p:ComputeProvider) RETURN count(p)"), "[[0]]");
 }
