@@ -2,33 +2,16 @@
 // function call that makes them (date('...'), datetime('...'), ...), parsed
 // by the query's own constructors; bad text is a usage error naming the
 // parameter. Runs the real binary on a temporary database.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <string>
 
+#include "cli_test_support.h"
 #include "test_util.h"
 
 namespace trendgraph {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-RunResult RunCli(const std::string& args) {
-  std::string cmd = std::string(TRENDGRAPH_BIN) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::RunCli;
+using testing::RunResult;
 
 TEST(CliQueryParams, TemporalParametersAreTypedValues) {
   testing::TempDir tmp;

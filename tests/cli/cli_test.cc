@@ -1,13 +1,11 @@
 // Runs the real `trendgraph` binary: exit codes, messages, and that bad
 // input writes nothing.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
 
+#include "cli_test_support.h"
 #include "storage/graph_store.h"
 #include "storage/store_check.h"
 #include "test_util.h"
@@ -15,23 +13,8 @@
 namespace trendgraph {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-RunResult RunCli(const std::string& args) {
-  std::string cmd = std::string(TRENDGRAPH_BIN) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::RunCli;
+using testing::RunResult;
 
 size_t CountEntries(const std::string& dir) {
   size_t n = 0;
