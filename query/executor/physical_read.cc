@@ -1243,39 +1243,62 @@ class UnwindOp : public PhysicalOperator {
   size_t next_ = 0;
 };
 
-class OptionalOp : public PhysicalOperator {
+// The loop shared by OPTIONAL MATCH, CALL { } and FOREACH: for each input
+// row the branch (children[1], leaf Argument) is rewound and pulled to its
+// end. With `emit_branch_rows` each branch row is emitted as it comes;
+// without, the branch is drained for its side effects. When a row's branch
+// is exhausted, BranchEnd() decides whether the frame is emitted once more.
+class PerRowBranchOp : public PhysicalOperator {
  public:
-  using PhysicalOperator::PhysicalOperator;
+  PerRowBranchOp(const LogicalOperator& op, ExecState& state, bool emit_branch_rows)
+      : PhysicalOperator(op, state), emit_branch_rows_(emit_branch_rows) {}
   void Reset() override {
     in_branch_ = false;
     PhysicalOperator::Reset();
   }
 
  protected:
-  bool Next(Frame& frame) override {
+  // The input row's branch has run out after yielding some rows or none;
+  // true emits `frame` (as the last branch pull left it).
+  virtual bool BranchEnd(Frame& frame, bool branch_had_rows) = 0;
+
+  bool Next(Frame& frame) final {
     PhysicalOperator& branch = *children_[1];
     for (;;) {
       if (in_branch_) {
-        if (branch.Pull(frame)) {
-          found_ = true;
-          return true;
+        while (branch.Pull(frame)) {
+          branch_had_rows_ = true;
+          if (emit_branch_rows_) return true;
+          state_.eval.Tick();
         }
         in_branch_ = false;
-        if (!found_) {
-          for (int s : op_.slots) frame[s] = Value();
-          return true;
-        }
+        if (BranchEnd(frame, branch_had_rows_)) return true;
       }
       if (!input().Pull(frame)) return false;
       branch.Reset();
       in_branch_ = true;
-      found_ = false;
+      branch_had_rows_ = false;
     }
   }
 
  private:
+  const bool emit_branch_rows_;
   bool in_branch_ = false;
-  bool found_ = false;
+  bool branch_had_rows_ = false;
+};
+
+// OPTIONAL MATCH: the branch's rows, or the input row once with the
+// branch's new slots null when the branch has none.
+class OptionalOp : public PerRowBranchOp {
+ public:
+  OptionalOp(const LogicalOperator& op, ExecState& state) : PerRowBranchOp(op, state, /*emit_branch_rows=*/true) {}
+
+ protected:
+  bool BranchEnd(Frame& frame, bool branch_had_rows) override {
+    if (branch_had_rows) return false;
+    for (int s : op_.slots) frame[s] = Value();
+    return true;
+  }
 };
 
 class UnionOp : public PhysicalOperator {
@@ -1307,34 +1330,12 @@ class UnionOp : public PhysicalOperator {
 // per input row. A returning subquery emits one row per subquery row (its
 // columns added to the input row's slots); a unit one is drained for its
 // side effects and the input row passes on once.
-class ApplyOp : public PhysicalOperator {
+class ApplyOp : public PerRowBranchOp {
  public:
-  using PhysicalOperator::PhysicalOperator;
-  void Reset() override {
-    in_branch_ = false;
-    PhysicalOperator::Reset();
-  }
+  ApplyOp(const LogicalOperator& op, ExecState& state) : PerRowBranchOp(op, state, /*emit_branch_rows=*/!op.unit) {}
 
  protected:
-  bool Next(Frame& frame) override {
-    PhysicalOperator& branch = *children_[1];
-    for (;;) {
-      if (in_branch_) {
-        if (branch.Pull(frame)) return true;
-        in_branch_ = false;
-      }
-      if (!input().Pull(frame)) return false;
-      branch.Reset();
-      if (op_.unit) {
-        while (branch.Pull(frame)) state_.eval.Tick();
-        return true;
-      }
-      in_branch_ = true;
-    }
-  }
-
- private:
-  bool in_branch_ = false;
+  bool BranchEnd(Frame&, bool) override { return op_.unit; }
 };
 
 class EagerOp : public PhysicalOperator {
