@@ -446,6 +446,37 @@ namespace {
                                              Value::TypeName(a.type()) + " and " + Value::TypeName(b.type()));
 }
 
+// Integer +, -, *, / and %: true on overflow (`r` then unset). Division
+// and modulo by zero throw their own ArgumentError.
+bool CheckedAdd(int64_t x, int64_t y, int64_t* r) { return __builtin_add_overflow(x, y, r); }
+bool CheckedSub(int64_t x, int64_t y, int64_t* r) { return __builtin_sub_overflow(x, y, r); }
+bool CheckedMul(int64_t x, int64_t y, int64_t* r) { return __builtin_mul_overflow(x, y, r); }
+bool CheckedDiv(int64_t x, int64_t y, int64_t* r) {
+  if (y == 0) ThrowValueError(ErrorCode::kArgumentError, "division by zero");
+  if (x == INT64_MIN && y == -1) return true;
+  *r = x / y;
+  return false;
+}
+bool CheckedMod(int64_t x, int64_t y, int64_t* r) {
+  if (y == 0) ThrowValueError(ErrorCode::kArgumentError, "modulo by zero");
+  *r = y == -1 ? 0 : x % y;  // INT64_MIN % -1 is undefined in C++
+  return false;
+}
+
+// An arithmetic operator on two numbers: two integers give an integer
+// (overflow, as `int_op` reports it, is an ArgumentError naming `op`), any
+// other pair a float.
+template <typename FloatOp>
+Value NumericArithmetic(const Value& a, const Value& b, const char* op, bool (*int_op)(int64_t, int64_t, int64_t*),
+                        FloatOp float_op) {
+  if (a.is_int() && b.is_int()) {
+    int64_t r;
+    if (int_op(a.as_int(), b.as_int(), &r)) ThrowOverflow(op);
+    return Value(r);
+  }
+  return Value(float_op(a.as_number(), b.as_number()));
+}
+
 // Can `v` be rendered into a string by `+`? (Storable scalars only.)
 bool IsConcatScalar(const Value& v) {
   switch (v.type()) {
@@ -474,12 +505,7 @@ Value Concat(const Value& a, const Value& b) {
 
 Value Add(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_int() && b.is_int()) {
-    int64_t r;
-    if (__builtin_add_overflow(a.as_int(), b.as_int(), &r)) ThrowOverflow("+");
-    return Value(r);
-  }
-  if (a.is_number() && b.is_number()) return Value(a.as_number() + b.as_number());
+  if (a.is_number() && b.is_number()) return NumericArithmetic(a, b, "+", CheckedAdd, std::plus<>());
   if (a.is_list()) {
     Value::List out = a.as_list();
     if (b.is_list()) {
@@ -515,12 +541,7 @@ Value Add(const Value& a, const Value& b) {
 
 Value Subtract(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_int() && b.is_int()) {
-    int64_t r;
-    if (__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) ThrowOverflow("-");
-    return Value(r);
-  }
-  if (a.is_number() && b.is_number()) return Value(a.as_number() - b.as_number());
+  if (a.is_number() && b.is_number()) return NumericArithmetic(a, b, "-", CheckedSub, std::minus<>());
   if (b.is_duration()) {
     Duration neg = NegateDuration(b.as_duration());
     if (a.is_duration()) return Value(AddDurations(a.as_duration(), neg));
@@ -531,12 +552,7 @@ Value Subtract(const Value& a, const Value& b) {
 
 Value Multiply(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_int() && b.is_int()) {
-    int64_t r;
-    if (__builtin_mul_overflow(a.as_int(), b.as_int(), &r)) ThrowOverflow("*");
-    return Value(r);
-  }
-  if (a.is_number() && b.is_number()) return Value(a.as_number() * b.as_number());
+  if (a.is_number() && b.is_number()) return NumericArithmetic(a, b, "*", CheckedMul, std::multiplies<>());
   if (a.is_duration() && b.is_number()) return Value(ScaleDuration(a.as_duration(), b.as_number(), false));
   if (b.is_duration() && a.is_number()) return Value(ScaleDuration(b.as_duration(), a.as_number(), false));
   ThrowBadOperands("*", a, b);
@@ -544,13 +560,7 @@ Value Multiply(const Value& a, const Value& b) {
 
 Value Divide(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_int() && b.is_int()) {
-    int64_t x = a.as_int(), y = b.as_int();
-    if (y == 0) ThrowValueError(ErrorCode::kArgumentError, "division by zero");
-    if (x == INT64_MIN && y == -1) ThrowOverflow("/");
-    return Value(x / y);
-  }
-  if (a.is_number() && b.is_number()) return Value(a.as_number() / b.as_number());
+  if (a.is_number() && b.is_number()) return NumericArithmetic(a, b, "/", CheckedDiv, std::divides<>());
   if (a.is_duration() && b.is_number()) {
     if (b.as_number() == 0) ThrowValueError(ErrorCode::kArgumentError, "division of a duration by zero");
     return Value(ScaleDuration(a.as_duration(), b.as_number(), true));
@@ -560,13 +570,9 @@ Value Divide(const Value& a, const Value& b) {
 
 Value Modulo(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
-  if (a.is_int() && b.is_int()) {
-    int64_t x = a.as_int(), y = b.as_int();
-    if (y == 0) ThrowValueError(ErrorCode::kArgumentError, "modulo by zero");
-    if (y == -1) return Value(int64_t{0});  // INT64_MIN % -1 is undefined in C++
-    return Value(x % y);
+  if (a.is_number() && b.is_number()) {
+    return NumericArithmetic(a, b, "%", CheckedMod, [](double x, double y) { return std::fmod(x, y); });
   }
-  if (a.is_number() && b.is_number()) return Value(std::fmod(a.as_number(), b.as_number()));
   ThrowBadOperands("%", a, b);
 }
 
