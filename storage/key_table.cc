@@ -40,16 +40,15 @@ size_t KeyTable::Probe(std::string_view key, uint64_t hash, bool* found) const {
   }
 }
 
-const uint64_t* KeyTable::Find(std::string_view key) const {
+const uint64_t* KeyTable::Find(std::string_view key, uint64_t hash) const {
   if (slots_.empty()) return nullptr;
   bool found = false;
-  size_t i = Probe(key, Hash(key), &found);
+  size_t i = Probe(key, hash, &found);
   return found ? &slots_[i].value : nullptr;
 }
 
-bool KeyTable::Put(std::string_view key, uint64_t value) {
+bool KeyTable::Put(std::string_view key, uint64_t hash, uint64_t value) {
   if ((used_ + 1) * 2 > slots_.size()) Grow();
-  uint64_t hash = Hash(key);
   bool found = false;
   size_t i = Probe(key, hash, &found);
   Slot& s = slots_[i];
@@ -62,10 +61,10 @@ bool KeyTable::Put(std::string_view key, uint64_t value) {
   return true;
 }
 
-void KeyTable::Erase(std::string_view key) {
-  if (slots_.empty()) return;
+void KeyTable::Erase(std::string_view key, uint64_t hash) {
+  if (slots_.empty() || count_ == 0) return;
   bool found = false;
-  size_t i = Probe(key, Hash(key), &found);
+  size_t i = Probe(key, hash, &found);
   if (!found) return;
   slots_[i].hash = kTombstone;
   --count_;

@@ -33,33 +33,39 @@ class RecordCache {
 
   // The record stored under `key`; the view is valid until the next Put or
   // Erase.
-  std::optional<std::string_view> Find(std::string_view key) {
+  std::optional<std::string_view> Find(std::string_view key) { return Find(HashedKey(key)); }
+  std::optional<std::string_view> Find(const HashedKey& k) {
+    const std::string_view key = k.key;
     Generation& young = gens_.young();
-    if (const uint64_t* v = young.index.Find(key)) return young.Get(*v);
+    if (const uint64_t* v = young.index.Find(key, k.hash)) return young.Get(*v);
     Generation& old = gens_.old();
-    const uint64_t* v = old.index.Find(key);
+    const uint64_t* v = old.index.Find(key, k.hash);
     if (v == nullptr) return std::nullopt;
     // Promote: copy into the young generation first, then make room. A
     // rotation moves the young generation's arena chunks intact (the
     // returned view stays valid) and frees only the generation the record
     // was copied from.
-    std::string_view record = young.Get(young.Put(key, old.Get(*v)));
-    old.index.Erase(key);
+    std::string_view record = young.Get(young.Put(k, old.Get(*v)));
+    old.index.Erase(key, k.hash);
     gens_.MakeRoom();
     return record;
   }
 
-  void Put(std::string_view key, std::string_view record) {
-    gens_.old().index.Erase(key);
+  void Put(std::string_view key, std::string_view record) { Put(HashedKey(key), record); }
+  void Put(const HashedKey& k, std::string_view record) {
+    gens_.old().index.Erase(k.key, k.hash);
     if (record.empty() || record.size() > kMaxRecordBytes) {
-      gens_.young().index.Erase(key);
+      gens_.young().index.Erase(k.key, k.hash);
       return;
     }
     gens_.MakeRoom();
-    gens_.young().Put(key, record);
+    gens_.young().Put(k, record);
   }
 
-  void Erase(std::string_view key) { gens_.Erase(key); }
+  void Erase(std::string_view key) { gens_.Erase(HashedKey(key)); }
+  void Erase(const HashedKey& k) { gens_.Erase(k); }
+  // Starts loading what Find, Put and Erase of `k` will read.
+  void Prefetch(const HashedKey& k) const { gens_.Prefetch(k); }
 
   void Clear() { gens_.Clear(); }
 
@@ -74,10 +80,10 @@ class RecordCache {
     KeyTable index;
     ByteArena records;
 
-    uint64_t Put(std::string_view key, std::string_view record) {
+    uint64_t Put(const HashedKey& k, std::string_view record) {
       ByteArena::Ref r = records.Add(record);
       uint64_t packed = (uint64_t{r.chunk} << 44) | (uint64_t{r.offset} << 20) | r.size;
-      index.Put(key, packed);
+      index.Put(k.key, k.hash, packed);
       return packed;
     }
     std::string_view Get(uint64_t packed) const {

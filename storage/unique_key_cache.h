@@ -34,26 +34,33 @@ class UniqueKeyCache {
  public:
   explicit UniqueKeyCache(size_t max_entries) : gens_(max_entries / 2) {}
 
-  std::optional<NodeId> Find(std::string_view key) {
-    if (const uint64_t* v = gens_.young().index.Find(key)) return *v;
-    const uint64_t* v = gens_.old().index.Find(key);
+  // The string_view overloads hash the key; callers that prefetch pass a
+  // HashedKey (key_table.h) to both calls.
+  std::optional<NodeId> Find(std::string_view key) { return Find(HashedKey(key)); }
+  std::optional<NodeId> Find(const HashedKey& k) {
+    if (const uint64_t* v = gens_.young().index.Find(k.key, k.hash)) return *v;
+    const uint64_t* v = gens_.old().index.Find(k.key, k.hash);
     if (v == nullptr) return std::nullopt;
     const NodeId id = *v;
-    gens_.old().index.Erase(key);  // promote
+    gens_.old().index.Erase(k.key, k.hash);  // promote
     MakeRoom();
-    gens_.young().index.Put(key, id);
+    gens_.young().index.Put(k.key, k.hash, id);
     return id;
   }
 
-  void Put(std::string_view key, NodeId id) {
-    if (uint64_t* v = gens_.young().index.Find(key)) {
+  void Put(std::string_view key, NodeId id) { Put(HashedKey(key), id); }
+  void Put(const HashedKey& k, NodeId id) {
+    if (uint64_t* v = gens_.young().index.Find(k.key, k.hash)) {
       *v = id;
       return;
     }
-    gens_.old().index.Erase(key);
+    gens_.old().index.Erase(k.key, k.hash);
     MakeRoom();
-    gens_.young().index.Put(key, id);
+    gens_.young().index.Put(k.key, k.hash, id);
   }
+
+  // Starts loading what Find, Put and Erase of `k` will read.
+  void Prefetch(const HashedKey& k) const { gens_.Prefetch(k); }
 
   // Whether the cache holds every committed entry of its graph.
   enum class Completeness { kUnknown, kComplete, kIncomplete };
@@ -67,7 +74,8 @@ class UniqueKeyCache {
   // For good: the cache's entries stay exact, but a miss is no answer.
   void MarkIncomplete() { completeness_ = Completeness::kIncomplete; }
 
-  void Erase(std::string_view key) { gens_.Erase(key); }
+  void Erase(std::string_view key) { gens_.Erase(HashedKey(key)); }
+  void Erase(const HashedKey& k) { gens_.Erase(k); }
 
   size_t size() const { return gens_.size(); }
 

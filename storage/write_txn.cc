@@ -70,6 +70,15 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
   // (MergeNode / upsert: lookup, then CreateNode's uniqueness check).
   if (unique && batch_.ApproximateBytes() == unique_miss_epoch_ && k == unique_miss_key_)
     return rocksdb::Status::NotFound();
+  // The cache's slots are loaded while the overlay is searched: both are
+  // cache misses in a large ingest.
+  const HashedKey hk(k, bulk_ == nullptr ? KeyTable::Hash(k) : 0);  // a bulk load's reads use no cache
+  if (bulk_ == nullptr) {
+    if (unique)
+      graph_->unique_cache().Prefetch(hk);
+    else
+      graph_->record_cache().Prefetch(hk);
+  }
   if (const WriteOverlay::Entry* e = batch_.Find(k)) {
     if (e->deleted) return rocksdb::Status::NotFound();
     v->PinSelf(rocksdb::Slice(e->value.data(), e->value.size()));
@@ -80,7 +89,7 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
     s = bulk_->Get(k, v);
   } else if (unique) {
     UniqueKeyCache& cache = graph_->unique_cache();
-    if (std::optional<NodeId> cached = cache.Find(k)) {
+    if (std::optional<NodeId> cached = cache.Find(hk)) {
       v->PinSelf(keys::U64Value(*cached));
       return rocksdb::Status::OK();
     }
@@ -92,15 +101,15 @@ rocksdb::Status WriteTxnImpl::RawGet(const rocksdb::Slice& key, rocksdb::Pinnabl
       s = rocksdb::Status::NotFound();
     } else {
       s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
-      if (s.ok() && v->size() == 8) cache.Put(k, keys::GetU64BE(v->data()));
+      if (s.ok() && v->size() == 8) cache.Put(hk, keys::GetU64BE(v->data()));
     }
   } else {
-    if (std::optional<std::string_view> cached = graph_->record_cache().Find(k)) {
+    if (std::optional<std::string_view> cached = graph_->record_cache().Find(hk)) {
       v->PinSelf(rocksdb::Slice(cached->data(), cached->size()));
       return rocksdb::Status::OK();
     }
     s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key, v);
-    if (s.ok()) graph_->record_cache().Put(k, std::string_view(v->data(), v->size()));
+    if (s.ok()) graph_->record_cache().Put(hk, std::string_view(v->data(), v->size()));
   }
   if (unique && s.IsNotFound()) {
     unique_miss_key_.assign(k);
@@ -666,26 +675,46 @@ Status WriteTxnImpl::Commit() {
   }
   graph_->deleted_nodes().insert(deleted_here_.begin(), deleted_here_.end());
   // The write succeeded: the writer's caches of committed state follow it.
-  bool wrote_unique = false;
-  batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
-    wrote_unique = true;
+  // Each key's slots are prefetched kPrefetchAhead entries before it is
+  // applied: the tables are large, and each probe was a cache miss.
+  constexpr size_t kPrefetchAhead = 8;
+  struct Change {
+    HashedKey key;
+    const WriteOverlay::Entry* entry;
+  };
+  std::vector<Change> changes;
+  auto collect = [&](std::string_view p) {
+    changes.clear();
+    batch_.ForEachWithPrefix(p, [&](std::string_view k, const WriteOverlay::Entry& e) {
+      changes.push_back(Change{HashedKey(k), &e});
+    });
+  };
+  collect(prefix);
+  const bool wrote_unique = !changes.empty();
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (i + kPrefetchAhead < changes.size()) unique_cache.Prefetch(changes[i + kPrefetchAhead].key);
+    const WriteOverlay::Entry& e = *changes[i].entry;
     if (!e.deleted && e.value.size() == 8)
-      unique_cache.Put(k, keys::GetU64BE(e.value.data()));
+      unique_cache.Put(changes[i].key, keys::GetU64BE(e.value.data()));
     else
-      unique_cache.Erase(k);
-  });
+      unique_cache.Erase(changes[i].key);
+  }
   // Completeness is established before the first unique write (a unique put
   // is always preceded by its uniqueness check, which establishes it); if
   // not, the DB now holds entries the check would have to see.
   if (wrote_unique && unique_cache.completeness() == UniqueKeyCache::Completeness::kUnknown)
     unique_cache.MarkIncomplete();
   prefix.back() = static_cast<char>(keys::Tag::kNode);
-  batch_.ForEachWithPrefix(prefix, [&](std::string_view k, const WriteOverlay::Entry& e) {
+  collect(prefix);
+  RecordCache& record_cache = graph_->record_cache();
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (i + kPrefetchAhead < changes.size()) record_cache.Prefetch(changes[i + kPrefetchAhead].key);
+    const WriteOverlay::Entry& e = *changes[i].entry;
     if (e.deleted)
-      graph_->record_cache().Erase(k);
+      record_cache.Erase(changes[i].key);
     else
-      graph_->record_cache().Put(k, e.value);
-  });
+      record_cache.Put(changes[i].key, e.value);
+  }
   return Status::OK();
 }
 
