@@ -47,6 +47,17 @@ class GroupTable {
     }
   }
 
+  // A new group for key[0 .. width) without looking for an equivalent key:
+  // the caller knows there is none and that FindOrAdd will never be asked
+  // for one (a key unique by construction). No hashing, no probe; the
+  // group is not entered in the table. Moves the key in like FindOrAdd.
+  uint32_t Append(Value* key) {
+    uint32_t g = static_cast<uint32_t>(hashes_.size());
+    hashes_.push_back(kUnindexed);
+    for (size_t k = 0; k < width_; ++k) keys_.push_back(std::move(key[k]));
+    return g;
+  }
+
   // Room for `groups` groups without rehashing or moving keys.
   void Reserve(size_t groups) {
     size_t n = slots_.empty() ? 16 : slots_.size();
@@ -69,11 +80,14 @@ class GroupTable {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  // The hash of an Append'ed group (never a real one: Hash avoids it).
+  static constexpr size_t kUnindexed = ~size_t{0};
 
   size_t Hash(const Value* key) const {
     size_t h = 0x9e3779b97f4a7c15ull;
     for (size_t k = 0; k < width_; ++k) h = (h ^ EquivalenceHash(key[k])) * 0x100000001b3ull;
-    return HashU64(h);  // linear probing takes the low bits
+    h = HashU64(h);  // linear probing takes the low bits
+    return h == kUnindexed ? h - 1 : h;
   }
   bool KeyEquals(uint32_t g, const Value* key) const {
     const Value* k = keys_.data() + static_cast<size_t>(g) * width_;
@@ -86,6 +100,7 @@ class GroupTable {
     slots_.assign(n, kEmpty);
     size_t mask = n - 1;
     for (size_t g = 0; g < hashes_.size(); ++g) {
+      if (hashes_[g] == kUnindexed) continue;
       size_t i = hashes_[g] & mask;
       while (slots_[i] != kEmpty) i = (i + 1) & mask;
       slots_[i] = static_cast<uint32_t>(g);

@@ -894,6 +894,15 @@ class AggregateOp : public PhysicalOperator {
   }
 
  private:
+  // A group for key_, known to be unlike every other (values consumed).
+  uint32_t NewGroup() {
+    uint32_t g = groups_.Append(key_.data());
+    for (auto& a : *op_.aggregates) {
+      counts_.push_back(0);
+      states_.push_back(a.def ? a.def->make(a.distinct) : nullptr);
+    }
+    return g;
+  }
   // The group of key_ (its values are consumed when the group is new).
   uint32_t GroupOf() {
     bool added;
@@ -935,7 +944,9 @@ class AggregateOp : public PhysicalOperator {
     const size_t naggs = op_.aggregates->size();
     auto add = [&](uint64_t n) {
       for (size_t i = 0; i < op_.items.size(); ++i) key_[i] = Evaluate(*op_.items[i].second, frame, ctx);
-      uint32_t g = GroupOf();
+      // A unique key of a distinct node (the planner's injective_key) is a
+      // new group: no hashing, no probe. Null keys still merge.
+      uint32_t g = op_.injective_key && !key_[0].is_null() ? NewGroup() : GroupOf();
       for (size_t i = 0; i < naggs; ++i) counts_[g * naggs + i] += n;
     };
     // In id order: the key expressions read each node once, and reads in key

@@ -93,6 +93,11 @@ struct LogicalOperator {
   // remembers its answer per node of memo_slot while the others keep their
   // nodes (Q3a's o.name <> t.name: one evaluation per distinct o). -1: none.
   int memo_slot = -1;
+  // Aggregate by entities (slots = one node n, items = one key n.k): a unique
+  // index covers (a label n is known to have, k), so distinct nodes have
+  // distinct non-null keys and need no merging by key. Like the seek that
+  // relies on the same index, it reflects the indexes when planned.
+  bool injective_key = false;
   std::vector<std::vector<int>> union_inputs;  // per child: its output slots
   std::vector<std::pair<const BoundExpr*, bool>> sort_items;  // expr, ascending
   const BoundExpr* count = nullptr;   // skip/limit count; sort: limit

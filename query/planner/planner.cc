@@ -201,6 +201,49 @@ class Planner {
     for (int s : needs)
       if (s != below->slot) f->slots.push_back(s);
   }
+  // True when the aggregation's one key is `n.k` of its one entity slot n,
+  // and a label filter, scan or seek below (in the pipeline that feeds it,
+  // through single-input operators) gives n a label L with a unique index on
+  // (L, k): two nodes then never share a non-null key, and the executor
+  // need not look a non-null key up to merge groups (Q7, Q3a: t.name).
+  bool InjectiveKey(const LogicalOperator& agg) {
+    const BoundExpr* e = agg.items[0].second;
+    const int n = agg.slots[0];
+    if (e->kind != BoundExprKind::kProperty || e->children[0]->kind != BoundExprKind::kVariable ||
+        e->children[0]->slot != n || q_.symbols[n].kind != SymbolKind::kNode)
+      return false;
+    auto key = g_.FindPropKey(e->name);
+    if (!key) return false;
+    auto unique_on = [&](const std::string& label) {
+      auto lid = g_.FindLabel(label);
+      if (!lid) return false;
+      auto idx = g_.FindIndex(*lid, *key);
+      return idx && idx->kind == storage::IndexInfo::Kind::kUnique;
+    };
+    for (const LogicalOperator* op = agg.children.empty() ? nullptr : agg.children[0].get(); op != nullptr;
+         op = op->children.size() == 1 ? op->children[0].get() : nullptr) {
+      switch (op->kind) {
+        case LogicalOpKind::kNodeFilter:
+          if (op->slot == n)
+            for (auto& l : op->labels)
+              if (unique_on(l)) return true;
+          break;
+        case LogicalOpKind::kNodeScan:
+        case LogicalOpKind::kNodeIndexSeek:
+        case LogicalOpKind::kNodeIndexRange:
+          if (op->slot == n && !op->label.empty() && unique_on(op->label)) return true;
+          break;
+        case LogicalOpKind::kFilter:
+        case LogicalOpKind::kRelFilter:
+        case LogicalOpKind::kExpand:
+        case LogicalOpKind::kVarExpand:
+          break;
+        default: return false;  // rows from elsewhere (union, optional, apply ...): no guarantee
+      }
+    }
+    return false;
+  }
+
   // No subquery (it could read relationships, paths ...), nothing
   // non-deterministic.
   static bool PureOfEntities(const BoundExpr* e) {
@@ -611,6 +654,7 @@ LogicalOpPtr Planner::PlanProjection(LogicalOpPtr op, BoundProjection& p) {
         }
       }
       if (eligible && !ents.empty()) agg->slots.assign(ents.begin(), ents.end());
+      if (agg->slots.size() == 1 && agg->items.size() == 1) agg->injective_key = InjectiveKey(*agg);
     }
     // count(DISTINCT x), min and max see a duplicate row as nothing new.
     {
@@ -939,6 +983,7 @@ void Explain(const LogicalOperator& op, const BoundQuery& q, int depth, std::ost
         out << (i ? ", " : " ") << SlotName(op.items[i].first, q) << "=" << ExprText(op.items[i].second, q);
       if (op.aggregates)
         for (auto& a : *op.aggregates) out << " " << SlotName(a.slot, q) << "=" << a.text;
+      if (op.injective_key) out << "  unique key";
       break;
     case LogicalOpKind::kSort:
       for (size_t i = 0; i < op.sort_items.size(); ++i)

@@ -203,5 +203,48 @@ TEST_F(ReadPathTest, FilterMemoAgreesWithEvaluationPerRow) {
             pairs([](int, int y) { return y % 7 > 3; }));
 }
 
+// Aggregation by a unique key (planner.cc InjectiveKey): groups of distinct
+// nodes are not merged by key, except null keys, which still merge. The
+// rows must equal those of the same key written so that the planner cannot
+// see it is unique (u.name + '').
+TEST_F(ReadPathTest, UniqueKeyGroupsAgreeWithMergedGroups) {
+  ASSERT_OK(graph_->CreateUniqueIndex("U", "name"));
+  ASSERT_TRUE(Rows("CREATE (:Hub2)").ok);
+  // 300 named :U nodes, each linked k % 3 + 1 times; 20 without a name,
+  // linked twice each.
+  QueryOutcome o = Rows(
+      "MATCH (h:Hub2) UNWIND range(0, 299) AS k CREATE (u:U {name: 'u' + toString(k)}) "
+      "WITH h, u, k UNWIND range(0, k % 3) AS r CREATE (h)-[:M]->(u)");
+  ASSERT_TRUE(o.ok) << o.error.message;
+  o = Rows("MATCH (h:Hub2) UNWIND range(1, 20) AS k CREATE (u:U {other: k}), (h)-[:M]->(u), (h)-[:M]->(u)");
+  ASSERT_TRUE(o.ok) << o.error.message;
+  auto rows = [&](const std::string& key) {
+    CollectSink sink;
+    QueryOutcome r = Rows("MATCH (:Hub2)-[:M]->(u:U) RETURN " + key + " AS n, count(*) AS c ORDER BY n", &sink);
+    EXPECT_TRUE(r.ok) << r.error.message;
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (auto& row : sink.rows) out.emplace_back(row[0].is_null() ? "<null>" : row[0].as_string(), row[1].as_int());
+    return out;
+  };
+  auto unique = rows("u.name");
+  EXPECT_EQ(unique, rows("u.name + ''"));
+  ASSERT_EQ(unique.size(), 301u);
+  EXPECT_EQ(unique.back(), std::make_pair(std::string("<null>"), int64_t{40}));
+  int64_t total = 0;
+  for (auto& [n, c] : unique) total += c;
+  EXPECT_EQ(total, 300 + 300 + 40);  // k % 3 + 1 summed over 0..299: 600
+  CollectSink plan;
+  ASSERT_TRUE(Rows("EXPLAIN MATCH (:Hub2)-[:M]->(u:U) RETURN u.name AS n, count(*) AS c", &plan).ok);
+  std::string text;
+  for (auto& row : plan.rows) text += row[0].as_string() + "\n";
+  EXPECT_NE(text.find("unique key"), std::string::npos) << text;
+  // Without a label known to carry the unique index, keys are merged.
+  plan.rows.clear();
+  ASSERT_TRUE(Rows("EXPLAIN MATCH (:Hub2)-[:M]->(u) RETURN u.name AS n, count(*) AS c", &plan).ok);
+  text.clear();
+  for (auto& row : plan.rows) text += row[0].as_string() + "\n";
+  EXPECT_EQ(text.find("unique key"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace trendgraph::query
