@@ -1046,9 +1046,13 @@ class DistinctOp : public PhysicalOperator {
   std::vector<Value> key_;
 };
 
-int64_t EvalCount(const BoundExpr* e, EvalContext& ctx, const char* what) {
-  Frame empty;
-  Value v = Evaluate(*e, empty, ctx);
+// `frame` gives the row width only: the count refers to no variable of the
+// row, but a list comprehension or reduce() in it stores its own variable in
+// a slot of the frame (LIMIT size([x IN range(1, 3) | x]); an empty frame
+// made that a write out of bounds).
+int64_t EvalCount(const BoundExpr* e, const Frame& frame, EvalContext& ctx, const char* what) {
+  Frame scratch(frame.size());
+  Value v = Evaluate(*e, scratch, ctx);
   if (v.is_double() && v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double())) && false) {
   }
   if (!v.is_int())
@@ -1108,8 +1112,8 @@ class SortOp : public PhysicalOperator {
     auto& ctx = state_.eval;
     uint64_t keep = UINT64_MAX;
     if (op_.count) {
-      keep = static_cast<uint64_t>(EvalCount(op_.count, ctx, "LIMIT"));
-      if (op_.count2) keep += static_cast<uint64_t>(EvalCount(op_.count2, ctx, "SKIP"));
+      keep = static_cast<uint64_t>(EvalCount(op_.count, frame, ctx, "LIMIT"));
+      if (op_.count2) keep += static_cast<uint64_t>(EvalCount(op_.count2, frame, ctx, "SKIP"));
     }
     auto cmp = [this](const Row& a, const Row& b) { return Less(a, b); };
     const size_t nkeys = op_.sort_items.size();
@@ -1173,7 +1177,7 @@ class SkipOp : public PhysicalOperator {
  protected:
   bool Next(Frame& frame) override {
     if (!init_) {
-      remaining_ = EvalCount(op_.count, state_.eval, "SKIP");
+      remaining_ = EvalCount(op_.count, frame, state_.eval, "SKIP");
       init_ = true;
     }
     while (remaining_ > 0) {
@@ -1199,7 +1203,7 @@ class LimitOp : public PhysicalOperator {
  protected:
   bool Next(Frame& frame) override {
     if (!init_) {
-      remaining_ = EvalCount(op_.count, state_.eval, "LIMIT");
+      remaining_ = EvalCount(op_.count, frame, state_.eval, "LIMIT");
       init_ = true;
       // LIMIT 0 still pulls once, so that the writes of the clauses before
       // it (materialised by an Eager) happen.
