@@ -37,6 +37,27 @@ BoundExprPtr MakeVariable(int slot, Position pos) {
 
 namespace {
 
+// `operands` (at least one) joined by `op` as a balanced binary tree, so
+// that thousands of them stay shallow for the recursive evaluator; each
+// node takes its left operand's position.
+BoundExprPtr BalancedTree(std::vector<BoundExprPtr> operands, BinaryOp op) {
+  while (operands.size() > 1) {
+    std::vector<BoundExprPtr> next;
+    next.reserve((operands.size() + 1) / 2);
+    for (size_t i = 0; i + 1 < operands.size(); i += 2) {
+      auto b = std::make_unique<BoundExpr>(BoundExprKind::kBinary);
+      b->position = operands[i]->position;
+      b->bop = op;
+      b->children.push_back(std::move(operands[i]));
+      b->children.push_back(std::move(operands[i + 1]));
+      next.push_back(std::move(b));
+    }
+    if (operands.size() % 2 == 1) next.push_back(std::move(operands.back()));
+    operands = std::move(next);
+  }
+  return std::move(operands[0]);
+}
+
 [[noreturn]] void Fail(std::string detail, std::string message, Position pos,
                        ErrorCode code = ErrorCode::kSyntaxError) {
   throw BinderException(MakeError(code, std::move(message), pos, std::move(detail)));
@@ -190,20 +211,7 @@ class Binder {
     std::vector<BoundExprPtr> level = std::move(label_preds_);
     label_preds_.clear();
     if (where) level.push_back(std::move(where));
-    while (level.size() > 1) {  // balanced, so a long pattern stays shallow
-      std::vector<BoundExprPtr> next;
-      for (size_t i = 0; i + 1 < level.size(); i += 2) {
-        auto a = std::make_unique<BoundExpr>(BoundExprKind::kBinary);
-        a->position = level[i]->position;
-        a->bop = BinaryOp::kAnd;
-        a->children.push_back(std::move(level[i]));
-        a->children.push_back(std::move(level[i + 1]));
-        next.push_back(std::move(a));
-      }
-      if (level.size() % 2 == 1) next.push_back(std::move(level.back()));
-      level = std::move(next);
-    }
-    return std::move(level[0]);
+    return BalancedTree(std::move(level), BinaryOp::kAnd);  // a long pattern stays shallow
   }
   std::vector<BoundExprPtr> label_preds_;
 
@@ -1162,23 +1170,12 @@ BoundExprPtr Binder::BindLabelExpr(const ParsedLabelExpr& e, int slot, Position 
     }
     case ParsedLabelExpr::Kind::kAnd:
     case ParsedLabelExpr::Kind::kOr: {
-      // A balanced tree: (n:A|B|...|Z) with thousands of alternatives stays
-      // shallow for the recursive evaluator.
-      std::vector<BoundExprPtr> level;
-      for (const ParsedLabelExpr& c : e.children) level.push_back(BindLabelExpr(c, slot, pos));
-      while (level.size() > 1) {
-        std::vector<BoundExprPtr> next;
-        for (size_t i = 0; i + 1 < level.size(); i += 2) {
-          auto b = make(BoundExprKind::kBinary);
-          b->bop = e.kind == ParsedLabelExpr::Kind::kAnd ? BinaryOp::kAnd : BinaryOp::kOr;
-          b->children.push_back(std::move(level[i]));
-          b->children.push_back(std::move(level[i + 1]));
-          next.push_back(std::move(b));
-        }
-        if (level.size() % 2 == 1) next.push_back(std::move(level.back()));
-        level = std::move(next);
-      }
-      return std::move(level[0]);
+      // (n:A|B|...|Z) with thousands of alternatives stays shallow. Every
+      // operand is at `pos`, so every node of the tree is too.
+      std::vector<BoundExprPtr> operands;
+      operands.reserve(e.children.size());
+      for (const ParsedLabelExpr& c : e.children) operands.push_back(BindLabelExpr(c, slot, pos));
+      return BalancedTree(std::move(operands), e.kind == ParsedLabelExpr::Kind::kAnd ? BinaryOp::kAnd : BinaryOp::kOr);
     }
   }
   return MakeConstant(Value(true), pos);
