@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 namespace trendgraph::storage::keys {
 
@@ -479,9 +480,19 @@ void PutOrderedDouble(std::string* out, double d) {
 void PutOrderedInt(std::string* out, int64_t v) { PutU64BE(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63)); }
 
 void PutEscaped(std::string* out, std::string_view s) {
-  for (char c : s) {
-    out->push_back(c);
-    if (c == '\0') out->push_back('\xFF');
+  // Runs between zero bytes are appended whole (strings rarely hold any): a
+  // push_back per byte was ~1% of a one-core ingest.
+  out->reserve(out->size() + s.size() + 2);
+  while (!s.empty()) {
+    const void* zero = std::memchr(s.data(), '\0', s.size());
+    if (zero == nullptr) {
+      out->append(s);
+      break;
+    }
+    const size_t n = static_cast<size_t>(static_cast<const char*>(zero) - s.data()) + 1;
+    out->append(s.data(), n);
+    out->push_back('\xFF');
+    s.remove_prefix(n);
   }
   out->push_back('\0');
   out->push_back('\x01');
