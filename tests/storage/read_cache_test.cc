@@ -155,6 +155,23 @@ class ReadCacheTest : public ::testing::Test {
     max_id_ = prev + 3;  // a few ids past the end: absent nodes too
   }
 
+  // A chain of 2,000 Keyword nodes with names of 100-odd bytes, ~500 KB of
+  // records: more than a small budget holds. Sets name_ to their key.
+  void PopulateChain() {
+    auto txn = g_->BeginWrite();
+    LabelId l = txn->GetOrCreateLabel("Keyword");
+    name_ = txn->GetOrCreatePropKey("name");
+    TypeId t = txn->GetOrCreateType("RELATED");
+    NodeId prev = 0;
+    for (int i = 0; i < 2000; ++i) {
+      NodeId n = txn->CreateNode({l}, {{name_, Value(std::string(100, 'a' + i % 26) + std::to_string(i))}}).value();
+      if (i > 0) ASSERT_OK(txn->CreateRel(t, prev, n, {}).status());
+      prev = n;
+    }
+    ASSERT_OK(txn->Commit());
+    max_id_ = prev + 1;
+  }
+
   DatabaseStats Stats() const { return db_->Stats(); }
   // Bytes of every live read cache, including those only snapshots hold.
   uint64_t LiveBytes() const { return dynamic_cast<internal::DatabaseImpl&>(*db_).LiveReadCacheBytes(); }
@@ -163,6 +180,7 @@ class ReadCacheTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
   std::shared_ptr<Graph> g_;
   NodeId max_id_ = 0;
+  PropKeyId name_ = 0;  // set by PopulateChain
 };
 
 TEST_F(ReadCacheTest, HitsReturnExactlyWhatRocksDbHolds) {
@@ -326,23 +344,10 @@ TEST_F(ReadCacheTest, BudgetZeroDisablesTheCache) {
 }
 
 TEST_F(ReadCacheTest, ASmallBudgetCachesSomeAndAnswersTheRestFromRocksDb) {
-  // Room for some of what the 2,000-node graph below needs (~500 KB), not
-  // for all of it.
+  // Room for some of what the 2,000-node chain needs (~500 KB), not for
+  // all of it.
   Open(200 << 10);
-  {
-    auto txn = g_->BeginWrite();
-    LabelId l = txn->GetOrCreateLabel("Keyword");
-    PropKeyId name = txn->GetOrCreatePropKey("name");
-    TypeId t = txn->GetOrCreateType("RELATED");
-    NodeId prev = 0;
-    for (int i = 0; i < 2000; ++i) {
-      NodeId n = txn->CreateNode({l}, {{name, Value(std::string(100, 'a' + i % 26) + std::to_string(i))}}).value();
-      if (i > 0) ASSERT_OK(txn->CreateRel(t, prev, n, {}).status());
-      prev = n;
-    }
-    ASSERT_OK(txn->Commit());
-    max_id_ = prev + 1;
-  }
+  ASSERT_NO_FATAL_FAILURE(PopulateChain());
   const std::string truth = Uncached(*g_, max_id_);
   auto snap = g_->NewSnapshot();
   EXPECT_EQ(ReadAll(*g_, *snap, max_id_), truth);
@@ -366,19 +371,7 @@ class ReadCacheFullTest : public ReadCacheTest {
   static constexpr size_t kBudget = 200 << 10;
   void SetUp() override {
     Open(kBudget);
-    auto txn = g_->BeginWrite();
-    LabelId l = txn->GetOrCreateLabel("Keyword");
-    PropKeyId name = txn->GetOrCreatePropKey("name");
-    TypeId t = txn->GetOrCreateType("RELATED");
-    NodeId prev = 0;
-    for (int i = 0; i < 2000; ++i) {
-      NodeId n = txn->CreateNode({l}, {{name, Value(std::string(100, 'a' + i % 26) + std::to_string(i))}}).value();
-      if (i > 0) ASSERT_OK(txn->CreateRel(t, prev, n, {}).status());
-      prev = n;
-    }
-    ASSERT_OK(txn->Commit());
-    max_id_ = prev + 1;
-    name_ = name;
+    ASSERT_NO_FATAL_FAILURE(PopulateChain());
   }
   // Reads node `id`'s name through a new snapshot; returns the hits it got.
   uint64_t HitsReading(NodeId id, Value* out) {
@@ -389,7 +382,6 @@ class ReadCacheFullTest : public ReadCacheTest {
     }
     return Stats().read_cache_hits - before;
   }
-  PropKeyId name_ = 0;
 };
 
 TEST_F(ReadCacheFullTest, AHotNodeReadAfterTheCacheFilledIsCachedAgain) {
