@@ -227,6 +227,21 @@ void Deliver(const std::shared_ptr<PendingRequest>& p, const RequestCallback& cb
   cb(std::move(p->ours), std::make_unique<CpprestChannel>(p->req, p->outstanding));
 }
 
+// The body could not be read (the client hung up before sending all of it).
+// The request still gets its one answer, though nobody may read it: cpprest
+// keeps the connection of an unanswered request, and the listener's close()
+// at shutdown waited for it forever (SIGTERM never ended the server).
+void RefuseUnreadableBody(const std::shared_ptr<PendingRequest>& p) {
+  HttpResponse r;
+  r.status = 400;
+  r.SetHeader("Content-Type", "application/json");
+  r.body = R"json({"error":{"code":"BadRequest","message":"the request body could not be read"}})json";
+  try {
+    Observe(p->req.reply(ToCpprest(std::move(r))), p->outstanding);
+  } catch (...) {
+  }
+}
+
 // Reads the rest of a body of unknown length (or one known to be over the
 // limit, which is discarded), one chunk per continuation.
 void ReadChunks(std::shared_ptr<PendingRequest> p, RequestCallback cb) {
@@ -236,7 +251,8 @@ void ReadChunks(std::shared_ptr<PendingRequest> p, RequestCallback cb) {
     try {
       n = t.get();
     } catch (...) {
-      return;  // the connection broke while reading: nobody to answer
+      RefuseUnreadableBody(p);
+      return;
     }
     if (n == 0) {
       Deliver(p, cb);
@@ -292,7 +308,8 @@ void OnCpprestRequest(web_http::http_request req, const RequestCallback& cb, uin
       try {
         n = t.get();
       } catch (...) {
-        return;  // the connection broke while reading: nobody to answer
+        RefuseUnreadableBody(p);
+        return;
       }
       p->ours.body.resize(n);
       p->ours.body_bytes = n;
