@@ -591,6 +591,10 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
   PropRefs props;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const BufferedNode& n = nodes[i];
+    // The facts were parsed a group of documents ago and left the caches:
+    // the next node's properties load while this one is written (their
+    // first touch in Refs was ~1% of a one-core ingest).
+    if (i + 1 < nodes.size() && !nodes[i + 1].props.empty()) __builtin_prefetch(nodes[i + 1].props.data());
     Refs(tm, n.props, &props);
     if (i + 1 == subject) {
       props.emplace_back(source_key, &v_source);
@@ -607,7 +611,10 @@ Status ApplyDocument(storage::WriteTxn& txn, const DocumentFacts& doc, const Pro
   if (subject) subject_id = ids[subject - 1];
 
   // 3. Relationships.
-  for (const BufferedRel& rel : doc.rels()) {
+  const auto& rels = doc.rels();
+  for (size_t r = 0; r < rels.size(); ++r) {
+    const BufferedRel& rel = rels[r];
+    if (r + 1 < rels.size() && !rels[r + 1].props.empty()) __builtin_prefetch(rels[r + 1].props.data());
     storage::NodeId from = ids[rel.from - 1];
     bool merge = !subject || from != subject_id;
     Refs(tm, rel.props, &props);
