@@ -190,6 +190,7 @@ TEST(DatabaseTest, DroppingDefaultRecreatesItEmpty) {
   auto g = G(*db, "default");
   EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
   EXPECT_TRUE(g->Indexes().empty());
+  g.reset();  // graphs go before their database (graph_store.h)
   db.reset();
   db = OpenOrDie(dir.Sub("db"));
   EXPECT_EQ(G(*db, "default")->NewSnapshot()->NodeCount(), 0u);
