@@ -409,19 +409,20 @@ class CpprestTransport final : public Transport {
  public:
   CpprestTransport(std::unique_ptr<http_listener> listener, int port, std::shared_ptr<Outstanding> outstanding)
       : listener_(std::move(listener)), port_(port), outstanding_(std::move(outstanding)) {}
-  ~CpprestTransport() override { Stop(std::chrono::milliseconds(0)); }
+  ~CpprestTransport() override { (void)Stop(std::chrono::milliseconds(0)); }
   int port() const override { return port_; }
-  void Stop(std::chrono::milliseconds drain) override {
-    if (stopped_.exchange(true)) return;
+  bool Stop(std::chrono::milliseconds drain) override {
+    if (stopped_.exchange(true)) return true;
     (void)outstanding_->WaitIdle(drain);
-    // cpprest's close() task ends when every connection has. After a
-    // request that declared a chunked body and did not send one (the client
-    // gone), task::wait() on it never returned, so SIGTERM never stopped the
-    // server (HttpFuzzTest.BrokenChunkedBodyDoesNotBlockShutdown); waiting
-    // on a continuation of the same task returns within the drain. Why
-    // wait() does not is inside cpprest/pplx; whatever the cause, the wait
-    // is bounded: past kCloseLimit the listener is abandoned (its destructor
-    // would wait again) and shutdown goes on, the process is ending.
+    // cpprest's close() task ends when every connection has. A request
+    // that declared a chunked body and did not send one (the client gone)
+    // can leave a connection that never ends, and task::wait() on it kept
+    // SIGTERM from ever stopping the server
+    // (HttpFuzzTest.BrokenChunkedBodyDoesNotBlockShutdown). So the wait is
+    // bounded: past kCloseLimit the listener is abandoned (its destructor
+    // would wait again), shutdown goes on, and Stop says so: the serve
+    // command then ends the process with _Exit after closing the database,
+    // because cpprest's threads may never finish.
     auto closed = std::make_shared<std::promise<void>>();
     std::future<void> done = closed->get_future();
     try {
@@ -433,13 +434,13 @@ class CpprestTransport final : public Transport {
         closed->set_value();
       });
     } catch (...) {
-      return;
+      return true;
     }
-    if (done.wait_for(kCloseLimit) != std::future_status::ready) {
-      std::fprintf(stderr, "trendgraph: a connection did not close within %lld ms; leaving it behind\n",
-                   static_cast<long long>(kCloseLimit.count()));
-      (void)listener_.release();
-    }
+    if (done.wait_for(kCloseLimit) == std::future_status::ready) return true;
+    std::fprintf(stderr, "trendgraph serve: a connection did not close within %lld ms; leaving it behind\n",
+                 static_cast<long long>(kCloseLimit.count()));
+    (void)listener_.release();
+    return false;
   }
 
  private:

@@ -41,7 +41,7 @@ bool RunsOnIoThread(const HttpRequest& r) {
 
 HttpServer::HttpServer(const ServerOptions& options, Engine* engine) : options_(options), engine_(engine) {}
 
-HttpServer::~HttpServer() { Shutdown(); }
+HttpServer::~HttpServer() { (void)Shutdown(); }
 
 Status HttpServer::Start(const ServerOptions& options, Engine* engine, std::unique_ptr<HttpServer>* out) {
   if (options.auth_reads && options.token.empty()) {
@@ -145,8 +145,8 @@ bool HttpServer::WaitIdle(std::chrono::milliseconds limit) {
   return idle_cv_.wait_for(lock, limit, [this] { return active_ == 0; });
 }
 
-void HttpServer::Shutdown() {
-  if (shut_down_) return;
+bool HttpServer::Shutdown() {
+  if (shut_down_) return true;
   shut_down_ = true;
   draining_.store(true, std::memory_order_release);
   if (!WaitIdle(options_.shutdown_grace)) {
@@ -157,9 +157,10 @@ void HttpServer::Shutdown() {
   // The transport first lets queued answers reach their clients, then
   // closing the listener drops idle keep-alive connections and any stream
   // whose client stopped reading; their workers then see a write failure.
-  if (transport_) transport_->Stop(options_.shutdown_grace);
+  const bool closed = transport_ ? transport_->Stop(options_.shutdown_grace) : true;
   (void)WaitIdle(std::chrono::seconds(5));
   pool_->Stop();
+  return closed;
 }
 
 }  // namespace trendgraph::engine::http

@@ -103,7 +103,11 @@ class HttpServer {
   const ServerOptions& options() const { return options_; }
 
   // Graceful stop (see the file comment). Idempotent; blocks until done.
-  void Shutdown();
+  // False when a client connection would not close and was left behind
+  // (Transport::Stop): the caller should end the process with _Exit once
+  // its own state is closed, since the network library's threads may never
+  // finish.
+  bool Shutdown();
 
  private:
   HttpServer(const ServerOptions& options, Engine* engine);

@@ -46,8 +46,10 @@ class Transport {
   virtual int port() const = 0;
   // Waits up to `drain` for the answers already handed over to be written
   // out, then stops accepting and closes every connection (what is still
-  // unsent after `drain` is lost). Idempotent.
-  virtual void Stop(std::chrono::milliseconds drain) = 0;
+  // unsent after `drain` is lost). False when a connection would not close
+  // and was left behind: the process should then end without waiting for
+  // the network library's threads. Idempotent (later calls return true).
+  virtual bool Stop(std::chrono::milliseconds drain) = 0;
 };
 
 // Errors: IOError naming host:port when the address cannot be bound.
