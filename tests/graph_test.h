@@ -11,7 +11,17 @@ namespace trendgraph::testing {
 
 class GraphTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Open(); }
+
+  // Closes the database and opens it again from disk, as a restarted
+  // process would (the graph handle is renewed).
+  void Reopen() {
+    graph_.reset();
+    db_.reset();
+    Open();
+  }
+
+  void Open() {
     storage::Options opts;
     opts.path = dir_.Sub("db");
     ASSERT_OK(storage::Database::Open(opts, &db_));

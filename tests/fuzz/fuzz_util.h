@@ -15,6 +15,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -141,6 +142,26 @@ inline void MutateBytes(Rng& rng, std::string* s) {
       if (!s->empty()) (*s)[rng.Below(s->size())] = static_cast<char>(rng.Below(256));
       break;
   }
+}
+
+// `s` for a failure message: at most `max` bytes, newlines as \n, other
+// control and non-ASCII bytes as \xNN, and the full size when cut.
+inline std::string Printable(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s.substr(0, max)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u >= 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
+  return out;
 }
 
 }  // namespace trendgraph::fuzz

@@ -46,22 +46,6 @@ bool KnownCode(const std::string& code) {
   return k.count(code.substr(0, code.find('.'))) > 0;
 }
 
-std::string Printable(std::string_view s, size_t max = 240) {
-  std::string out;
-  for (char c : s.substr(0, max)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
-}
-
 std::string Nested(std::string_view open, std::string_view inner, std::string_view close, size_t depth) {
   std::string s;
   for (size_t i = 0; i < depth; ++i) s += open;
@@ -295,14 +279,14 @@ std::string CheckReply(const Request& req, const HttpReply& r) {
   rapidjson::Document d;
   d.Parse(r.body.c_str(), r.body.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("error") || !d["error"].IsObject()) {
-    return std::to_string(r.status) + " without a JSON error body: " + Printable(r.body);
+    return std::to_string(r.status) + " without a JSON error body: " + Printable(r.body, 240);
   }
   const auto& e = d["error"];
   if (!e.HasMember("code") || !e["code"].IsString() || !KnownCode(e["code"].GetString())) {
-    return std::to_string(r.status) + " with an unknown error code: " + Printable(r.body);
+    return std::to_string(r.status) + " with an unknown error code: " + Printable(r.body, 240);
   }
   if (!e.HasMember("message") || !e["message"].IsString() || e["message"].GetStringLength() == 0) {
-    return std::to_string(r.status) + " without an error message: " + Printable(r.body);
+    return std::to_string(r.status) + " without an error message: " + Printable(r.body, 240);
   }
   return "";
 }

@@ -344,24 +344,6 @@ std::string Mutate(Rng& rng, const std::vector<std::string>& seeds, const std::v
   return Join(t);
 }
 
-std::string Printable(std::string_view s, size_t max = 300) {
-  std::string out;
-  for (char c : s.substr(0, max)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
-}
-
 class NullSink : public query::ResultSink {
  public:
   void OnColumns(const std::vector<std::string>&) override {}
@@ -486,9 +468,9 @@ TEST_F(QueryFuzzTest, MutantsOfRealQueriesFailCleanly) {
     opts.timeout = std::chrono::milliseconds(1000);
     opts.max_rows = 10000;
     opts.read_only = rng.Chance(1, 8);
-    auto where = [&] { return "iteration " + std::to_string(i) + " (" + Printable(text) + "): "; };
+    auto where = [&] { return "iteration " + std::to_string(i) + " (" + Printable(text, 300) + "): "; };
 
-    if (verbose) std::fprintf(stderr, "iteration %llu: %s\n", static_cast<unsigned long long>(i), Printable(text).c_str());
+    if (verbose) std::fprintf(stderr, "iteration %llu: %s\n", static_cast<unsigned long long>(i), Printable(text, 300).c_str());
     watchdog.Begin(i, &text);
     bool classified_read = query::IsReadOnlyQuery(text, &procs_);
     storage::GraphCounts before = graph_->Counts();

@@ -473,12 +473,7 @@ TEST_F(GraphStoreTest, SideRecordsCommitWithTheTransactionButStayOutsideTheGraph
   }
   check(*graph_);
   // Durable across a reopen.
-  graph_.reset();
-  db_.reset();
-  Options opts;
-  opts.path = dir_.Sub("db");
-  ASSERT_OK(Database::Open(opts, &db_));
-  ASSERT_OK(db_->GetGraph("default", &graph_));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   check(*graph_);
   // Another graph has its own; dropping a graph drops its side records.
   ASSERT_OK(db_->CreateGraph("other"));

@@ -96,12 +96,7 @@ TEST_F(RecordCacheTest, ReopenedDatabaseReadsTheSameRecord) {
     ASSERT_OK(txn->SetNodeProperty(id_, kind_, Value("regulator")));
     ASSERT_OK(txn->Commit());
   }
-  graph_.reset();
-  db_.reset();
-  Options opts;
-  opts.path = dir_.Sub("db");
-  ASSERT_OK(Database::Open(opts, &db_));
-  ASSERT_OK(db_->GetGraph("default", &graph_));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   EXPECT_EQ(Kind(), "regulator");  // from RocksDB, then cached
   EXPECT_EQ(Kind(), "regulator");  // from the cache
 }

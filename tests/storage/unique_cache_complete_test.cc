@@ -6,7 +6,7 @@
 // create a duplicate).
 #include <string>
 
-#include "graph_test.h"
+#include "company_index_test.h"
 #include "storage/bulk_load.h"
 #include "storage/graph_store.h"
 #include "storage/unique_key_cache.h"
@@ -14,34 +14,12 @@
 namespace trendgraph::storage {
 namespace {
 
-class UniqueCacheCompleteTest : public trendgraph::testing::GraphTest {
- protected:
-  void Schema() {
-    ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
-    company_ = *graph_->FindLabel("Company");
-    name_ = *graph_->FindPropKey("name");
-  }
-  // Merges `name` in its own committed transaction; sets *created.
-  NodeId Merge(const std::string& name, bool* created) {
-    auto txn = graph_->BeginWrite();
-    auto r = txn->MergeNodeByKey(company_, name_, Value(name), created);
-    EXPECT_OK(r.status());
-    EXPECT_OK(txn->Commit());
-    return r.ok() ? r.value() : 0;
-  }
-  Status Lookup(const std::string& name, NodeId* out) {
-    auto txn = graph_->BeginWrite();
-    return txn->LookupUnique(company_, name_, Value(name), out);
-  }
-
-  LabelId company_ = 0;
-  PropKeyId name_ = 0;
-};
+class UniqueCacheCompleteTest : public trendgraph::testing::CompanyIndexTest {};
 
 // A fresh graph: misses answered by the cache are right, hits too, through
 // creates, deletes and re-creates.
 TEST_F(UniqueCacheCompleteTest, FreshGraphAnswersMissesAndHits) {
-  Schema();
+  CreateCompanyIndex();
   NodeId out = 0;
   EXPECT_TRUE(Lookup("SMIC", &out).IsNotFound());
   bool created = false;
@@ -70,15 +48,10 @@ TEST_F(UniqueCacheCompleteTest, FreshGraphAnswersMissesAndHits) {
 // Entries committed before this process (a reopened database) are not in
 // the cache: it must not call itself complete.
 TEST_F(UniqueCacheCompleteTest, ReopenedDatabaseReadsTheEntries) {
-  Schema();
+  CreateCompanyIndex();
   bool created = false;
   NodeId huawei = Merge("Huawei", &created);
-  graph_.reset();
-  db_.reset();
-  Options opts;
-  opts.path = dir_.Sub("db");
-  ASSERT_OK(Database::Open(opts, &db_));
-  ASSERT_OK(db_->GetGraph("default", &graph_));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   NodeId out = 0;
   EXPECT_TRUE(Lookup("Cambricon", &out).IsNotFound());  // a miss first: the cache decides what it knows
   ASSERT_OK(Lookup("Huawei", &out));
@@ -91,7 +64,7 @@ TEST_F(UniqueCacheCompleteTest, ReopenedDatabaseReadsTheEntries) {
 // the cache; a writer that had established completeness before the load
 // must not trust it afterwards.
 TEST_F(UniqueCacheCompleteTest, BulkLoadEndsCompleteness) {
-  Schema();
+  CreateCompanyIndex();
   NodeId out = 0;
   EXPECT_TRUE(Lookup("Zhipu", &out).IsNotFound());  // the graph is empty: the cache is complete now
   std::unique_ptr<BulkLoad> bulk;
@@ -125,7 +98,7 @@ TEST_F(UniqueCacheCompleteTest, IndexBuiltOverExistingNodes) {
     ASSERT_OK(txn->CreateNode({l}, {{k, Value("Moonshot")}}).status());
     ASSERT_OK(txn->Commit());
   }
-  Schema();
+  CreateCompanyIndex();
   NodeId out = 0;
   ASSERT_OK(Lookup("Moonshot", &out));
   bool created = true;

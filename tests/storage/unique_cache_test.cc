@@ -4,37 +4,18 @@
 #include "storage/graph_store.h"
 #include "storage/unique_key_cache.h"
 
-#include "graph_test.h"
+#include "company_index_test.h"
 
 namespace trendgraph::storage {
 namespace {
 
 
-class UniqueCacheTest : public trendgraph::testing::GraphTest {
+class UniqueCacheTest : public trendgraph::testing::CompanyIndexTest {
  protected:
   void SetUp() override {
-    GraphTest::SetUp();
-    ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
-    company_ = *graph_->FindLabel("Company");
-    name_ = *graph_->FindPropKey("name");
+    CompanyIndexTest::SetUp();
+    CreateCompanyIndex();
   }
-
-  // Merges `name` in its own committed transaction.
-  NodeId Merge(const std::string& name, bool* created) {
-    auto txn = graph_->BeginWrite();
-    auto r = txn->MergeNodeByKey(company_, name_, Value(name), created);
-    EXPECT_OK(r.status());
-    EXPECT_OK(txn->Commit());
-    return r.ok() ? r.value() : 0;
-  }
-
-  Status Lookup(const std::string& name, NodeId* out) {
-    auto txn = graph_->BeginWrite();
-    return txn->LookupUnique(company_, name_, Value(name), out);
-  }
-
-  LabelId company_ = 0;
-  PropKeyId name_ = 0;
 };
 
 TEST_F(UniqueCacheTest, DeletedNodeIsNotFoundAgain) {
