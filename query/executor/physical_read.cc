@@ -1053,8 +1053,6 @@ class DistinctOp : public PhysicalOperator {
 int64_t EvalCount(const BoundExpr* e, const Frame& frame, EvalContext& ctx, const char* what) {
   Frame scratch(frame.size());
   Value v = Evaluate(*e, scratch, ctx);
-  if (v.is_double() && v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double())) && false) {
-  }
   if (!v.is_int())
     Throw(ErrorCode::kSyntaxError, std::string("Invalid input for ") + what + ": must be an integer", e->position,
           "InvalidArgumentType");
