@@ -99,6 +99,14 @@ class KeyTable {
   ByteArena arena_;
 };
 
+// A key with its KeyTable::Hash, computed once for every table it probes.
+struct HashedKey {
+  explicit HashedKey(std::string_view k) : key(k), hash(KeyTable::Hash(k)) {}
+  HashedKey(std::string_view k, uint64_t h) : key(k), hash(h) {}
+  std::string_view key;
+  uint64_t hash;
+};
+
 // The bound shared by the writer's caches: two generations rather than one
 // table emptied when full. Inserts go to the young generation; when its
 // weight (entries or bytes, the Generation's choice) reaches the bound, the
@@ -110,14 +118,6 @@ class KeyTable {
 // Generation: default-constructible and movable, with a KeyTable `index`
 // and `size_t weight() const`. Dropping a generation frees everything it
 // holds at once.
-// A key with its KeyTable::Hash, computed once for every table it probes.
-struct HashedKey {
-  explicit HashedKey(std::string_view k) : key(k), hash(KeyTable::Hash(k)) {}
-  HashedKey(std::string_view k, uint64_t h) : key(k), hash(h) {}
-  std::string_view key;
-  uint64_t hash;
-};
-
 template <class Generation>
 class TwoGenerations {
  public:

@@ -683,38 +683,38 @@ Status WriteTxnImpl::Commit() {
     const WriteOverlay::Entry* entry;
   };
   std::vector<Change> changes;
-  auto collect = [&](std::string_view p) {
+  // Calls apply(key, entry) for every overlay entry under `p`, in key
+  // order, prefetching `cache`'s slots kPrefetchAhead entries ahead.
+  auto follow = [&](std::string_view p, const auto& cache, const auto& apply) {
     changes.clear();
     batch_.ForEachWithPrefix(p, [&](std::string_view k, const WriteOverlay::Entry& e) {
       changes.push_back(Change{HashedKey(k), &e});
     });
+    for (size_t i = 0; i < changes.size(); ++i) {
+      if (i + kPrefetchAhead < changes.size()) cache.Prefetch(changes[i + kPrefetchAhead].key);
+      apply(changes[i].key, *changes[i].entry);
+    }
   };
-  collect(prefix);
-  const bool wrote_unique = !changes.empty();
-  for (size_t i = 0; i < changes.size(); ++i) {
-    if (i + kPrefetchAhead < changes.size()) unique_cache.Prefetch(changes[i + kPrefetchAhead].key);
-    const WriteOverlay::Entry& e = *changes[i].entry;
+  follow(prefix, unique_cache, [&](const HashedKey& k, const WriteOverlay::Entry& e) {
     if (!e.deleted && e.value.size() == 8)
-      unique_cache.Put(changes[i].key, keys::GetU64BE(e.value.data()));
+      unique_cache.Put(k, keys::GetU64BE(e.value.data()));
     else
-      unique_cache.Erase(changes[i].key);
-  }
+      unique_cache.Erase(k);
+  });
+  const bool wrote_unique = !changes.empty();
   // Completeness is established before the first unique write (a unique put
   // is always preceded by its uniqueness check, which establishes it); if
   // not, the DB now holds entries the check would have to see.
   if (wrote_unique && unique_cache.completeness() == UniqueKeyCache::Completeness::kUnknown)
     unique_cache.MarkIncomplete();
   prefix.back() = static_cast<char>(keys::Tag::kNode);
-  collect(prefix);
   RecordCache& record_cache = graph_->record_cache();
-  for (size_t i = 0; i < changes.size(); ++i) {
-    if (i + kPrefetchAhead < changes.size()) record_cache.Prefetch(changes[i + kPrefetchAhead].key);
-    const WriteOverlay::Entry& e = *changes[i].entry;
+  follow(prefix, record_cache, [&](const HashedKey& k, const WriteOverlay::Entry& e) {
     if (e.deleted)
-      record_cache.Erase(changes[i].key);
+      record_cache.Erase(k);
     else
-      record_cache.Put(changes[i].key, e.value);
-  }
+      record_cache.Put(k, e.value);
+  });
   return Status::OK();
 }
 
