@@ -202,6 +202,9 @@ int RunIngest(int argc, char** argv) {
       std::fprintf(stderr, "trendgraph ingest: %s\n", s.ToString().c_str());
       return kExitFailure;
     }
+    if (!o.quiet)
+      std::fprintf(stderr, "bulk load: memory budget %lld MiB (%s)\n", static_cast<long long>(o.bulk_memory_mib),
+                   o.bulk_memory_given ? "--bulk-memory-mib" : "default: a quarter of physical memory, at least 1024");
   }
 
   ProgressBar bar(files.size(), !o.quiet && isatty(STDERR_FILENO));

@@ -1,5 +1,8 @@
 // Runs the real `trendgraph` binary: exit codes, messages, and that bad
 // input writes nothing.
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -200,6 +203,7 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   EXPECT_EQ(c.exit_code, 1) << c.output;
   EXPECT_NE(c.output.find(landed), std::string::npos) << c.output;
   EXPECT_NE(c.output.find("spilled to a temporary file"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("memory budget 0 MiB (--bulk-memory-mib)"), std::string::npos) << c.output;
   std::string spilled_check;
   EXPECT_TRUE(DumpWithoutTimes(spilled, &spilled_check) == plain_dump) << "the spilled bulk load differs";
   EXPECT_EQ(spilled_check, "");
@@ -215,6 +219,20 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   EXPECT_NE(again.output.find("not empty"), std::string::npos) << again.output;
   std::string unused;
   EXPECT_TRUE(DumpWithoutTimes(bulk, &unused) == bulk_dump);
+}
+
+// Without --bulk-memory-mib a bulk load may use a quarter of the machine's
+// physical memory, at least 1 GiB (a fixed 1 GiB made 300k documents spill).
+TEST(CliTest, BulkIngestDefaultBudgetIsAQuarterOfPhysicalMemory) {
+  testing::TempDir tmp;
+  const std::string page = std::string(TRENDGRAPH_CORPUS_DIR) + "/seeds/000_1a51899cdb64a49b.txt";
+  RunResult r = RunCli("ingest --plugin signals --bulk --db " + tmp.Sub("db") + " " + page);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("memory budget ([0-9]+) MiB \\(default"))) << r.output;
+  const long long physical_mib =
+      static_cast<long long>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE) / (1LL << 20);
+  EXPECT_EQ(std::stoll(m[1].str()), std::max(1024LL, physical_mib / 4)) << r.output;
 }
 
 }  // namespace
