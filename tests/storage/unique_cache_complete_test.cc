@@ -4,11 +4,17 @@
 // a unique entry in the database behind the cache's back, and check that a
 // lookup or merge afterwards still finds the node (a wrong "complete" would
 // create a duplicate).
+#include <rocksdb/env.h>
+
+#include <memory>
 #include <string>
 
 #include "company_index_test.h"
+#include "full_disk_fs.h"
 #include "storage/bulk_load.h"
+#include "storage/db_impl.h"
 #include "storage/graph_store.h"
+#include "storage/test_hooks.h"
 #include "storage/unique_key_cache.h"
 
 namespace trendgraph::storage {
@@ -107,6 +113,37 @@ TEST_F(UniqueCacheCompleteTest, IndexBuiltOverExistingNodes) {
   ASSERT_OK(graph_->DropIndex("Company", "name"));
   ASSERT_OK(graph_->CreateUniqueIndex("Company", "name"));
   ASSERT_OK(Lookup("Moonshot", &out));
+}
+
+// A commit that fails may have reached RocksDB's log or memtable before
+// the failure was reported, so the cache cannot know what the graph holds:
+// it stops answering misses, and the lookups after it read RocksDB.
+TEST_F(UniqueCacheCompleteTest, FailedCommitEndsCompleteness) {
+  auto fs = std::make_shared<testing::FullDiskFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  internal::SetEnvForTesting(env.get());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  CreateCompanyIndex();
+  const auto& cache = static_cast<internal::GraphImpl&>(*graph_).unique_cache();
+  NodeId out = 0;
+  EXPECT_TRUE(Lookup("Biren", &out).IsNotFound());  // the graph is empty: the cache is complete now
+  EXPECT_TRUE(cache.complete());
+  fs->full = true;
+  {
+    auto txn = graph_->BeginWrite();
+    bool created = false;
+    ASSERT_OK(txn->MergeNodeByKey(company_, name_, Value("Biren"), &created).status());
+    EXPECT_TRUE(created);
+    EXPECT_FALSE(txn->Commit().ok());
+  }
+  fs->full = false;
+  EXPECT_EQ(cache.completeness(), internal::UniqueKeyCache::Completeness::kIncomplete);
+  // The failed commit left nothing, and the cache does not claim otherwise.
+  EXPECT_TRUE(Lookup("Biren", &out).IsNotFound());
+  EXPECT_EQ(cache.completeness(), internal::UniqueKeyCache::Completeness::kIncomplete);
+  graph_.reset();
+  db_.reset();
+  internal::SetEnvForTesting(nullptr);
 }
 
 }  // namespace
