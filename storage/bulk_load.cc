@@ -40,9 +40,11 @@ bool InsertSorted(std::vector<T>* v, const T& x) {
 }
 
 template <class T>
-void EraseSorted(std::vector<T>* v, const T& x) {
+bool EraseSorted(std::vector<T>* v, const T& x) {
   auto it = std::lower_bound(v->begin(), v->end(), x);
-  if (it != v->end() && *it == x) v->erase(it);
+  if (it == v->end() || !(*it == x)) return false;
+  v->erase(it);
+  return true;
 }
 
 // A forward iterator over entries collected up front (a bulk load's scans
@@ -82,8 +84,9 @@ class EntriesIterator final : public rocksdb::Iterator {
 // ---------------------------------------------------------------------------
 // SpillFile
 
-Status SpillFile::Open(const std::string& dir, size_t buffer_bytes) {
+Status SpillFile::Open(const std::string& dir, size_t buffer_bytes, const char* what) {
   Close();
+  what_ = what;
   fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
     // No O_TMPFILE here: a name that lives for two system calls.
@@ -92,7 +95,9 @@ Status SpillFile::Open(const std::string& dir, size_t buffer_bytes) {
     fd_ = ::open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
     if (fd_ >= 0) ::unlink(name.c_str());
   }
-  if (fd_ < 0) return Status::IOError("bulk load: create a temporary file in " + dir + ": " + std::strerror(errno));
+  if (fd_ < 0)
+    return Status::IOError(std::string("bulk load: create a temporary file of ") + what_ + " in " + dir + ": " +
+                           std::strerror(errno));
   buffer_bytes_ = buffer_bytes;
   buf_.reserve(buffer_bytes_);
   flushed_ = 0;
@@ -113,7 +118,7 @@ void SpillFile::Flush() {
     ssize_t n = ::pwrite(fd_, buf_.data() + done, buf_.size() - done, static_cast<off_t>(flushed_ + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      status_ = Status::IOError(std::string("bulk load: write the temporary file of records: ") +
+      status_ = Status::IOError(std::string("bulk load: write the temporary file of ") + what_ + ": " +
                                 (n < 0 ? std::strerror(errno) : "no progress"));
       break;
     }
@@ -123,6 +128,11 @@ void SpillFile::Flush() {
   // whole (status()), and reads of lost bytes fail rather than mislead.
   flushed_ += buf_.size();
   buf_.clear();
+}
+
+void SpillFile::Seal() {
+  if (fd_ >= 0) Flush();
+  std::string().swap(buf_);
 }
 
 uint64_t SpillFile::Append(std::string_view s) {
@@ -146,7 +156,7 @@ bool SpillFile::ReadFile(uint64_t pos, size_t n, char* out) const {
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) {
       if (status_.ok())
-        status_ = Status::IOError(std::string("bulk load: read the temporary file of records: ") +
+        status_ = Status::IOError(std::string("bulk load: read the temporary file of ") + what_ + ": " +
                                   (r < 0 ? std::strerror(errno) : "unexpected end of file"));
       return false;
     }
@@ -202,6 +212,70 @@ class SpillReader {
   std::string scratch_;
 };
 
+// Reads the node blocks of an adjacency run in [pos, end) through a window
+// of `window` bytes read ahead (a block larger than the window is read
+// straight into its lists).
+template <class Adj>
+class RunCursor {
+ public:
+  RunCursor(const SpillFile& file, uint64_t pos, uint64_t end, size_t window)
+      : file_(&file), pos_(pos), end_(end), window_bytes_(std::max<size_t>(window, 64)) {}
+  // The next block into node() and lists(); false at the end or on a failed
+  // read (failed() then, and the file's status() says why).
+  bool Next() {
+    valid_ = false;
+    if (pos_ >= end_) return false;
+    char header[16];
+    if (!Fetch(header, sizeof header)) return false;
+    uint32_t count[2];
+    std::memcpy(&node_, header, 8);
+    std::memcpy(count, header + 8, 8);
+    for (int d = 0; d < 2; ++d) {
+      lists_[d].resize(count[d]);
+      if (!Fetch(reinterpret_cast<char*>(lists_[d].data()), count[d] * sizeof(Adj))) return false;
+    }
+    valid_ = true;
+    return true;
+  }
+  bool valid() const { return valid_; }
+  bool failed() const { return failed_; }
+  uint64_t node() const { return node_; }
+  std::vector<Adj> (&lists())[2] { return lists_; }
+
+ private:
+  bool Fetch(char* out, size_t n) {
+    if (n == 0) return true;
+    if (pos_ + n > end_) return Fail();
+    if (pos_ < win_pos_ || pos_ + n > win_pos_ + window_.size()) {
+      if (n >= window_bytes_) {
+        if (!file_->ReadFile(pos_, n, out)) return Fail();
+        pos_ += n;
+        return true;
+      }
+      window_.resize(static_cast<size_t>(std::min<uint64_t>(window_bytes_, end_ - pos_)));
+      win_pos_ = pos_;
+      if (!file_->ReadFile(pos_, window_.size(), window_.data())) return Fail();
+    }
+    std::memcpy(out, window_.data() + (pos_ - win_pos_), n);
+    pos_ += n;
+    return true;
+  }
+  bool Fail() {
+    failed_ = true;
+    pos_ = end_;
+    return false;
+  }
+
+  const SpillFile* file_;
+  uint64_t pos_, end_;
+  size_t window_bytes_;
+  std::string window_;
+  uint64_t win_pos_ = 0;
+  uint64_t node_ = 0;
+  std::vector<Adj> lists_[2];
+  bool valid_ = false, failed_ = false;
+};
+
 // ---------------------------------------------------------------------------
 // BulkStore
 
@@ -219,7 +293,182 @@ BulkStore::BulkStore(std::shared_ptr<GraphImpl> graph, std::string spill_dir, ui
 Status BulkStore::SpillStatus() const {
   if (!spill_open_.ok()) return spill_open_;
   if (!node_file_.status().ok()) return node_file_.status();
-  return rel_file_.status();
+  if (!rel_file_.status().ok()) return rel_file_.status();
+  if (!adj_status_.ok()) return adj_status_;
+  for (const auto& run : runs_)
+    if (!run->file.status().ok()) return run->file.status();
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------
+// Adjacency runs
+
+void BulkStore::SpillAdjacency() {
+  auto run = std::make_unique<AdjRun>();
+  adj_status_ = run->file.Open(spill_dir_, SpillBuffer(), "adjacency");
+  if (!adj_status_.ok()) return;  // stays in memory; the load fails at its next transaction
+  const auto r = static_cast<uint8_t>(runs_.size() + 1);
+  for (size_t i = 0; i < adj_slot_.size(); ++i) {
+    if (adj_slot_[i] == kNoSlot) continue;
+    AdjLists& lists = adj_mem_[adj_slot_[i]];
+    if (lists.dir[0].empty() && lists.dir[1].empty()) continue;
+    const NodeId n = node_base_ + i;
+    if (run->nodes++ % kRunIndexEvery == 0) run->index.push_back({n, run->file.size()});
+    char header[16];
+    uint32_t count[2] = {static_cast<uint32_t>(lists.dir[0].size()), static_cast<uint32_t>(lists.dir[1].size())};
+    std::memcpy(header, &n, 8);
+    std::memcpy(header + 8, count, 8);
+    run->file.Append(std::string_view(header, sizeof header));
+    for (const auto& list : lists.dir)
+      run->file.Append(std::string_view(reinterpret_cast<const char*>(list.data()), list.size() * sizeof(Adj)));
+    RunSpan& span = adj_span_[i];
+    if (span.first == 0) span.first = r;
+    span.last = r;
+  }
+  run->file.Seal();
+  adj_spilled_bytes_ += run->file.size();
+  adj_run_bytes_ += run->index.capacity() * sizeof(AdjRun::IndexEntry) + sizeof(AdjRun);
+  ++adj_runs_written_;
+  runs_.push_back(std::move(run));
+  // Freed for real: the vectors' capacity goes back, not only their size.
+  std::vector<AdjLists>().swap(adj_mem_);
+  std::fill(adj_slot_.begin(), adj_slot_.end(), kNoSlot);
+  adj_bytes_ = 0;
+  if (runs_.size() >= MaxRuns()) CompactRuns();
+}
+
+void BulkStore::CompactRuns() {
+  auto run = std::make_unique<AdjRun>();
+  adj_status_ = run->file.Open(spill_dir_, SpillBuffer(), "adjacency");
+  if (!adj_status_.ok()) return;
+  // Spans are read for a node before fn rewrites them, so each node is
+  // re-pointed at the new run (or at none: all its entries erased) in turn.
+  Status s = MergeAdjacency(false, MergeWindow(), [&](NodeId n, std::vector<Adj> (&lists)[2]) {
+    RunSpan& span = adj_span_[n - node_base_];
+    if (lists[0].empty() && lists[1].empty()) {
+      span = RunSpan();
+      return Status::OK();
+    }
+    if (run->nodes++ % kRunIndexEvery == 0) run->index.push_back({n, run->file.size()});
+    char header[16];
+    uint32_t count[2] = {static_cast<uint32_t>(lists[0].size()), static_cast<uint32_t>(lists[1].size())};
+    std::memcpy(header, &n, 8);
+    std::memcpy(header + 8, count, 8);
+    run->file.Append(std::string_view(header, sizeof header));
+    for (const auto& list : lists)
+      run->file.Append(std::string_view(reinterpret_cast<const char*>(list.data()), list.size() * sizeof(Adj)));
+    span.first = span.last = 1;
+    return Status::OK();
+  });
+  run->file.Seal();
+  if (!s.ok()) {
+    adj_status_ = s;  // spans are half rewritten: the load is lost either way
+    return;
+  }
+  adj_spilled_bytes_ += run->file.size();
+  ++adj_runs_written_;
+  runs_.clear();  // their files go back to the file system
+  runs_.push_back(std::move(run));
+  adj_run_bytes_ = runs_[0]->index.capacity() * sizeof(AdjRun::IndexEntry) + sizeof(AdjRun);
+  erased_.clear();  // every erased entry was in one of the merged runs
+}
+
+bool BulkStore::ReadRunNode(const AdjRun& run, NodeId n, std::vector<Adj> (&lists)[2]) const {
+  auto it = std::upper_bound(run.index.begin(), run.index.end(), n,
+                             [](NodeId x, const AdjRun::IndexEntry& e) { return x < e.node; });
+  if (it == run.index.begin()) return true;
+  const uint64_t end = it == run.index.end() ? run.file.size() : it->pos;
+  --it;
+  // A block of up to kRunIndexEvery nodes: most fit one small read.
+  RunCursor<Adj> cursor(run.file, it->pos, end, 4096);
+  while (cursor.Next()) {
+    if (cursor.node() < n) continue;
+    if (cursor.node() == n)
+      for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), cursor.lists()[d].begin(), cursor.lists()[d].end());
+    break;
+  }
+  return !cursor.failed();
+}
+
+void BulkStore::DropErased(NodeId n, std::vector<Adj> (&lists)[2]) const {
+  if (erased_.empty()) return;
+  for (auto it = erased_.lower_bound(ErasedAdj{n, 0, Adj{0, 0, 0}}); it != erased_.end() && it->node == n; ++it)
+    EraseSorted(&lists[it->dir], it->adj);
+}
+
+bool BulkStore::NodeAdjacency(NodeId n, std::vector<Adj> (&lists)[2]) const {
+  const size_t i = n - node_base_;
+  const RunSpan span = adj_span_[i];
+  int sources = 0;
+  for (int r = span.first; r != 0 && r <= span.last; ++r) {
+    size_t before = lists[0].size() + lists[1].size();
+    if (!ReadRunNode(*runs_[r - 1], n, lists)) return false;
+    sources += lists[0].size() + lists[1].size() != before;
+  }
+  if (adj_slot_[i] != kNoSlot) {
+    const AdjLists& mem = adj_mem_[adj_slot_[i]];
+    for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
+    ++sources;
+  }
+  if (sources > 1)
+    for (auto& list : lists) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
+  DropErased(n, lists);
+  return true;
+}
+
+Status BulkStore::MergeAdjacency(bool with_memory, size_t window, const NodeFn& fn) const {
+  std::vector<RunCursor<Adj>> cursors;
+  cursors.reserve(runs_.size());
+  for (const auto& run : runs_) {
+    cursors.emplace_back(run->file, 0, run->file.size(), std::max<size_t>(window, 4096));
+    if (!cursors.back().Next() && cursors.back().failed()) return SpillStatus();
+  }
+  std::vector<Adj> lists[2];
+  // Each run lists its nodes in order and a node's span names every run
+  // holding it, so a run's cursor always waits at the next node of its own
+  // that is due: no heap needed.
+  for (size_t i = 0; i < adj_slot_.size(); ++i) {
+    const NodeId n = node_base_ + i;
+    const RunSpan span = adj_span_[i];
+    const bool in_memory = with_memory && adj_slot_[i] != kNoSlot;
+    if (span.first == 0 && !in_memory) continue;
+    lists[0].clear();
+    lists[1].clear();
+    int sources = 0;
+    for (int r = span.first; r != 0 && r <= span.last; ++r) {
+      RunCursor<Adj>& c = cursors[r - 1];
+      if (!c.valid() || c.node() != n) continue;
+      for (int d = 0; d < 2; ++d) {
+        auto& from = c.lists()[d];
+        if (lists[d].empty())
+          lists[d].swap(from);
+        else
+          lists[d].insert(lists[d].end(), from.begin(), from.end());
+      }
+      ++sources;
+      if (!c.Next() && c.failed()) return SpillStatus();
+    }
+    if (in_memory) {
+      const AdjLists& mem = adj_mem_[adj_slot_[i]];
+      for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
+      ++sources;
+    }
+    if (sources > 1)
+      for (auto& list : lists) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+      }
+    DropErased(n, lists);
+    TG_RETURN_IF_ERROR(fn(n, lists));
+  }
+  for (const auto& c : cursors)
+    if (c.valid())
+      return Status::Corruption("bulk load: adjacency run holds node " + std::to_string(c.node()) +
+                                " out of order");
+  return Status::OK();
 }
 
 ByteArena::Ref BulkStore::AddRecord(bool node, std::string_view value) {
@@ -275,7 +524,8 @@ ByteArena::Ref* BulkStore::NodeSlot(NodeId id) {
   size_t i = id - node_base_;
   if (i >= nodes_.size()) {
     nodes_.resize(i + 1);
-    adj_.resize(i + 1);
+    adj_slot_.resize(i + 1, kNoSlot);
+    adj_span_.resize(i + 1);
   }
   return &nodes_[i];
 }
@@ -318,10 +568,22 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
       AdjEntry e;
       if (!keys::ParseAdjKey(key, &e)) return rocksdb::Status::NotFound();
       NodeId node = keys::GetU64BE(key.data() + 5);
-      if (node < node_base_ || node - node_base_ >= adj_.size()) return rocksdb::Status::NotFound();
-      const auto& list = adj_[node - node_base_].dir[static_cast<int>(e.dir)];
-      Adj a{e.other, e.rel, e.type};
-      return std::binary_search(list.begin(), list.end(), a) ? found("") : rocksdb::Status::NotFound();
+      if (node < node_base_ || node - node_base_ >= adj_slot_.size()) return rocksdb::Status::NotFound();
+      const size_t i = node - node_base_;
+      const int d = static_cast<int>(e.dir);
+      const Adj a{e.other, e.rel, e.type};
+      if (adj_slot_[i] != kNoSlot) {
+        const auto& list = adj_mem_[adj_slot_[i]].dir[d];
+        if (std::binary_search(list.begin(), list.end(), a)) return found("");
+      }
+      const RunSpan span = adj_span_[i];
+      if (span.first == 0 || Erased(node, d, a)) return rocksdb::Status::NotFound();
+      for (int r = span.first; r <= span.last; ++r) {
+        std::vector<Adj> lists[2];
+        if (!ReadRunNode(*runs_[r - 1], node, lists)) return rocksdb::Status::IOError(SpillStatus().ToString());
+        if (std::binary_search(lists[d].begin(), lists[d].end(), a)) return found("");
+      }
+      return rocksdb::Status::NotFound();
     }
     case keys::Tag::kLabel: {
       if (key.size() != 17) return rocksdb::Status::NotFound();
@@ -384,10 +646,24 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
   }
   if (family_meets(keys::Tag::kAdj)) {
     uint64_t first = std::max(node_base_, from_id(keys::Tag::kAdj, 5));
-    for (uint64_t node = first; node - node_base_ < adj_.size(); ++node) {
+    std::vector<Adj> merged[2];
+    for (uint64_t node = first; node - node_base_ < adj_slot_.size(); ++node) {
       if (!to.empty() && keys::AdjPrefix(g_, node, Direction::kOut) >= to) break;
+      const size_t i = node - node_base_;
+      const std::vector<Adj>* lists = nullptr;
+      if (adj_span_[i].first != 0) {
+        merged[0].clear();
+        merged[1].clear();
+        // A failed read (SpillStatus) fails the load's next transaction and Finish.
+        if (!NodeAdjacency(node, merged)) continue;
+        lists = merged;
+      } else if (adj_slot_[i] != kNoSlot) {
+        lists = adj_mem_[adj_slot_[i]].dir;
+      } else {
+        continue;
+      }
       for (int d = 0; d < 2; ++d)
-        for (const Adj& a : adj_[node - node_base_].dir[d]) {
+        for (const Adj& a : lists[d]) {
           std::string k = keys::AdjKey(g_, node, static_cast<Direction>(d), a.type, a.other, a.rel);
           if (in_range(k)) out->emplace_back(std::move(k), std::string());
         }
@@ -443,8 +719,25 @@ void BulkStore::PutKey(std::string_view key, std::string_view value) {
         assert(false && "adjacency of a node the load does not hold");
         return;
       }
-      if (InsertSorted(&adj_[node - node_base_].dir[static_cast<int>(e.dir)], Adj{e.other, e.rel, e.type}))
-        memory_bytes_ += sizeof(Adj);
+      const size_t i = node - node_base_;
+      const int d = static_cast<int>(e.dir);
+      const Adj a{e.other, e.rel, e.type};
+      if (adj_span_[i].first != 0 && !erased_.empty()) {
+        auto it = erased_.find(ErasedAdj{node, d, a});
+        if (it != erased_.end()) {  // back in the run it never left
+          erased_.erase(it);
+          return;
+        }
+      }
+      uint32_t& slot = adj_slot_[i];
+      if (slot == kNoSlot) {
+        slot = static_cast<uint32_t>(adj_mem_.size());
+        adj_mem_.emplace_back();
+      }
+      std::vector<Adj>& list = adj_mem_[slot].dir[d];
+      const size_t capacity = list.capacity();
+      InsertSorted(&list, a);
+      adj_bytes_ += (list.capacity() - capacity) * sizeof(Adj);
       return;
     }
     case keys::Tag::kLabel: {
@@ -482,8 +775,14 @@ void BulkStore::DeleteKey(std::string_view key) {
     case keys::Tag::kAdj: {
       AdjEntry e;
       NodeId node = keys::GetU64BE(key.data() + 5);
-      if (!keys::ParseAdjKey(key, &e) || node < node_base_ || node - node_base_ >= adj_.size()) return;
-      EraseSorted(&adj_[node - node_base_].dir[static_cast<int>(e.dir)], Adj{e.other, e.rel, e.type});
+      if (!keys::ParseAdjKey(key, &e) || node < node_base_ || node - node_base_ >= adj_slot_.size()) return;
+      const size_t i = node - node_base_;
+      const int d = static_cast<int>(e.dir);
+      const Adj a{e.other, e.rel, e.type};
+      if (adj_slot_[i] != kNoSlot && EraseSorted(&adj_mem_[adj_slot_[i]].dir[d], a)) return;
+      // Not in memory: in one of the runs, if anywhere. Keys are never
+      // written twice (a relationship's id is new), so it was in one place.
+      if (adj_span_[i].first != 0 && erased_.insert(ErasedAdj{node, d, a}).second) ++adj_erased_;
       return;
     }
     case keys::Tag::kLabel: {
@@ -517,6 +816,13 @@ void BulkStore::Apply(uint32_t g, const WriteOverlay& batch, GraphImpl::Publish 
     else
       PutKey(key, e.value);
   });
+  // Past the budget with the records already on disk, adjacency goes too,
+  // at a transaction's end: in runs of at least 1/16 of the budget, so that
+  // what cannot spill (the unique index) passing the budget on its own does
+  // not make a run of every transaction.
+  if (spilled_ && adj_status_.ok() && !adj_mem_.empty() && MemoryBytes() > memory_budget_ &&
+      AdjMemoryBytes() >= memory_budget_ / 16)
+    SpillAdjacency();
   counters_ = *publish.counters;
   if (publish.indexes_changed) indexes_ = std::move(publish.indexes);
   deleted_.insert(deleted.begin(), deleted.end());
@@ -603,13 +909,22 @@ Status BulkStore::WriteFamily(char tag, TableSink* sink) const {
       }
       break;
     }
-    case keys::Tag::kAdj:
-      for (size_t i = 0; i < adj_.size(); ++i)
+    case keys::Tag::kAdj: {
+      auto put = [&](NodeId n, const std::vector<Adj>* lists) {
         for (int d = 0; d < 2; ++d)
-          for (const Adj& a : adj_[i].dir[d])
-            TG_RETURN_IF_ERROR(
-                sink->Put(keys::AdjKey(g_, node_base_ + i, static_cast<Direction>(d), a.type, a.other, a.rel), ""));
+          for (const Adj& a : lists[d])
+            TG_RETURN_IF_ERROR(sink->Put(keys::AdjKey(g_, n, static_cast<Direction>(d), a.type, a.other, a.rel), ""));
+        return Status::OK();
+      };
+      if (runs_.empty()) {
+        for (size_t i = 0; i < adj_slot_.size(); ++i)
+          if (adj_slot_[i] != kNoSlot) TG_RETURN_IF_ERROR(put(node_base_ + i, adj_mem_[adj_slot_[i]].dir));
+        break;
+      }
+      TG_RETURN_IF_ERROR(
+          MergeAdjacency(true, MergeWindow(), [&](NodeId n, std::vector<Adj> (&lists)[2]) { return put(n, lists); }));
       break;
+    }
     case keys::Tag::kLabel:
       for (LabelId l = 0; l < labels_.size(); ++l)
         for (NodeId id : labels_[l]) TG_RETURN_IF_ERROR(sink->Put(keys::LabelKey(g_, l, id), ""));
@@ -765,6 +1080,9 @@ class BulkLoadImpl final : public BulkLoad {
     s.memory_bytes = store_.MemoryBytes();
     s.spilled_bytes = store_.SpilledBytes();
     s.spill_reads = store_.SpillReads();
+    s.adjacency_runs = store_.AdjRunsWritten();
+    s.adjacency_spilled_bytes = store_.AdjSpilledBytes();
+    s.adjacency_erased = store_.AdjErased();
     return s;
   }
 

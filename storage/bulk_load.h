@@ -49,6 +49,9 @@ struct BulkLoadStats {
   uint64_t memory_bytes = 0;   // approximate size of the load in memory
   uint64_t spilled_bytes = 0;  // records written to the temporary file (0: none spilled)
   uint64_t spill_reads = 0;    // records a transaction read back from that file
+  uint64_t adjacency_runs = 0;           // sorted runs of adjacency written to temporary files (merges included)
+  uint64_t adjacency_spilled_bytes = 0;  // their bytes (0: adjacency stayed in memory)
+  uint64_t adjacency_erased = 0;         // spilled adjacency entries a later transaction erased
 };
 
 class BulkLoad {

@@ -6,7 +6,16 @@
 //   'N' node records and 'R' relationship records: vectors indexed by id
 //     of references into an arena, or, once the load has outgrown its memory
 //     budget, into two temporary files (SpillFile; see bulk_load.h);
-//   'A' adjacency: per node, the out and in entries kept in key order;
+//   'A' adjacency: per node, the out and in entries kept in key order; once
+//     the records have spilled and the load still passes its budget, the
+//     entries in memory go, node by node in key order, as one sorted run to
+//     a temporary file of its own, and later entries start a new run in
+//     memory. Reads and Finish merge every run with memory (runs are
+//     disjoint), minus the spilled entries erased since (a small ordered
+//     set). What stays per node: a 4-byte slot into the in-memory lists and
+//     the first and last run holding its entries (2 bytes); per run, the
+//     file position of every 16th node. Past MaxRuns() runs, all runs are
+//     merged into one (the erased entries dropped);
 //   'L' label index: per label, node ids in order;
 //   'U' unique index: a hash map (sorted once, when written);
 //   'P' property index: an ordered set of keys;
@@ -24,6 +33,8 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -54,8 +65,9 @@ class SpillFile {
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
 
-  // Appends are buffered in `buffer_bytes` (0: each goes straight to the file).
-  Status Open(const std::string& dir, size_t buffer_bytes);
+  // Appends are buffered in `buffer_bytes` (0: each goes straight to the
+  // file). `what` names the contents in error messages.
+  Status Open(const std::string& dir, size_t buffer_bytes, const char* what = "records");
   bool is_open() const { return fd_ >= 0; }
   // Where `s` starts in the file.
   uint64_t Append(std::string_view s);
@@ -70,11 +82,15 @@ class SpillFile {
   std::string_view buffered() const { return buf_; }
   uint64_t memory_bytes() const { return buf_.capacity(); }
   const Status& status() const { return status_; }
+  // Writes the buffer out and frees it: the file is complete, reads are
+  // preads from now on (no more appends expected; one would buffer again).
+  void Seal();
   void Close();
 
  private:
   void Flush();
 
+  const char* what_ = "records";
   int fd_ = -1;
   size_t buffer_bytes_ = 0;
   std::string buf_;
@@ -118,18 +134,26 @@ class BulkStore {
 
   uint64_t MemoryBytes() const {
     return memory_bytes_ + records_.bytes() + unique_.bytes() +
-           (nodes_.capacity() + rels_.capacity()) * sizeof(ByteArena::Ref) + adj_.capacity() * sizeof(AdjLists) +
-           node_file_.memory_bytes() + rel_file_.memory_bytes() + read_cache_.bytes();
+           (nodes_.capacity() + rels_.capacity()) * sizeof(ByteArena::Ref) + AdjMemoryBytes() +
+           adj_slot_.capacity() * sizeof(uint32_t) + adj_span_.capacity() * sizeof(RunSpan) + adj_run_bytes_ +
+           erased_.size() * kErasedBytes + node_file_.memory_bytes() + rel_file_.memory_bytes() +
+           read_cache_.bytes();
   }
   // Bytes of records written to the spill files (0: the records are in memory).
   uint64_t SpilledBytes() const { return node_file_.size() + rel_file_.size(); }
   uint64_t SpillReads() const { return spill_reads_; }
+  // Adjacency runs written (merges included), their bytes, and the spilled
+  // entries erased by later transactions.
+  uint64_t AdjRunsWritten() const { return adj_runs_written_; }
+  uint64_t AdjSpilledBytes() const { return adj_spilled_bytes_; }
+  uint64_t AdjErased() const { return adj_erased_; }
   // The first failure of the spill files (OK when none).
   Status SpillStatus() const;
   // Closes the spill files (their space goes back to the file system).
   void CloseSpill() {
     node_file_.Close();
     rel_file_.Close();
+    runs_.clear();
   }
 
  private:
@@ -150,7 +174,44 @@ class BulkStore {
   struct AdjLists {
     std::vector<Adj> dir[2];  // by Direction
   };
+  // A spilled entry erased since: reads and merges skip it.
+  struct ErasedAdj {
+    NodeId node;
+    int dir;
+    Adj adj;
+    bool operator<(const ErasedAdj& o) const {
+      if (node != o.node) return node < o.node;
+      if (dir != o.dir) return dir < o.dir;
+      return adj < o.adj;
+    }
+  };
+  static constexpr uint64_t kErasedBytes = sizeof(ErasedAdj) + 32;  // and the set's node
+  // The runs holding a node's entries, 1-based (0: none); every run between
+  // may hold some.
+  struct RunSpan {
+    uint8_t first = 0, last = 0;
+  };
+  // One sorted run of adjacency in a file of its own: per node with
+  // entries, ascending, [node u64][out count u32][in count u32] and the
+  // entries (20 bytes each, out then in, each in key order).
+  struct AdjRun {
+    struct IndexEntry {
+      NodeId node;
+      uint64_t pos;
+    };
+    SpillFile file;
+    std::vector<IndexEntry> index;  // every kRunIndexEvery-th node
+    uint64_t nodes = 0;
+  };
+  static constexpr uint64_t kRunIndexEvery = 16;
+  // A run per spill; at MaxRuns(), all are merged into one. Finish gives
+  // each run a read-ahead window out of 1/64 of the budget, and below
+  // ~512 KiB a window the merge turns into seeks: budget / 32 MiB runs,
+  // from 4 (small budgets: tests merge too) to 32 (fits RunSpan).
+  size_t MaxRuns() const { return static_cast<size_t>(std::clamp<uint64_t>(memory_budget_ >> 25, 4, 32)); }
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
   using Entries = std::vector<std::pair<std::string, std::string>>;
+  using NodeFn = std::function<Status(NodeId, std::vector<Adj> (&lists)[2])>;
 
   // Appends the entries of [from, to) (to empty: unbounded) in key order.
   void Collect(std::string_view from, std::string_view to, Entries* out) const;
@@ -168,6 +229,29 @@ class BulkStore {
   // Moves every live record from the arena to the spill files, in id order,
   // and frees the arena.
   void Spill();
+  // In-memory adjacency entries and their lists (what SpillAdjacency frees).
+  uint64_t AdjMemoryBytes() const { return adj_bytes_ + adj_mem_.capacity() * sizeof(AdjLists); }
+  // Writes the in-memory adjacency as a new run and frees it; merges the
+  // runs into one at MaxRuns(). A failure is kept in adj_status_.
+  void SpillAdjacency();
+  void CompactRuns();
+  // A merge's read-ahead window per run: 1/64 of the budget (at most 64 MiB)
+  // over all runs.
+  size_t MergeWindow() const {
+    return static_cast<size_t>(std::min<uint64_t>(memory_budget_ / 64, 64u << 20) / std::max<size_t>(runs_.size(), 1));
+  }
+  // Appends node `n`'s entries in `run` (none if it holds none) to lists.
+  bool ReadRunNode(const AdjRun& run, NodeId n, std::vector<Adj> (&lists)[2]) const;
+  // Node `n`'s committed adjacency: every run and memory, minus erased
+  // entries, each direction in key order. False on a failed read.
+  bool NodeAdjacency(NodeId n, std::vector<Adj> (&lists)[2]) const;
+  // Calls fn, in node order, with every node's merged adjacency (runs,
+  // memory if `with_memory`, minus erased), `window` bytes read ahead per run.
+  Status MergeAdjacency(bool with_memory, size_t window, const NodeFn& fn) const;
+  bool Erased(NodeId n, int dir, const Adj& a) const {
+    return !erased_.empty() && erased_.count(ErasedAdj{n, dir, a}) != 0;
+  }
+  void DropErased(NodeId n, std::vector<Adj> (&lists)[2]) const;
   // The spill files' write buffers and Finish's read-ahead: 1/256 of the
   // budget, at most 4 MiB (a tiny budget in tests exercises every path).
   size_t SpillBuffer() const { return static_cast<size_t>(std::min<uint64_t>(memory_budget_ / 256, 4u << 20)); }
@@ -201,7 +285,17 @@ class BulkStore {
   ByteArena records_;
   std::vector<ByteArena::Ref> nodes_;  // id - node_base_, in records_ or node_file_
   std::vector<ByteArena::Ref> rels_;   // id - rel_base_, in records_ or rel_file_
-  std::vector<AdjLists> adj_;       // node - node_base_
+  // Adjacency in memory: per node (id - node_base_) a slot into adj_mem_
+  // (kNoSlot: no entries in memory) and the runs holding its entries.
+  std::vector<uint32_t> adj_slot_;
+  std::vector<RunSpan> adj_span_;
+  std::vector<AdjLists> adj_mem_;
+  uint64_t adj_bytes_ = 0;  // capacity of the lists in adj_mem_
+  std::vector<std::unique_ptr<AdjRun>> runs_;
+  uint64_t adj_run_bytes_ = 0;  // the runs' indexes
+  std::set<ErasedAdj> erased_;
+  Status adj_status_;  // a failed open, read or merge of the runs
+  uint64_t adj_runs_written_ = 0, adj_spilled_bytes_ = 0, adj_erased_ = 0;
   std::vector<std::vector<NodeId>> labels_;  // by label id, ascending
   KeyTable unique_;
   std::set<std::string, std::less<>> prop_index_;

@@ -258,6 +258,18 @@ class BulkLoadTest : public ::testing::Test {
     ASSERT_TRUE(r.value()->CreateNode({r.value()->GetOrCreateLabel(label)}, {}).ok());
     ASSERT_OK(r.value()->Commit());
   }
+  // One committed bulk transaction: two nodes labelled `label` and `rels`
+  // relationships between them (adjacency to spill).
+  static void LoadLinkedPair(BulkLoad& bulk, std::string_view label, int rels = 1) {
+    auto r = bulk.BeginWrite();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    WriteTxn& t = *r.value();
+    auto a = t.CreateNode({t.GetOrCreateLabel(label)}, {});
+    auto b = t.CreateNode({t.GetOrCreateLabel(label)}, {});
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (int i = 0; i < rels; ++i) ASSERT_TRUE(t.CreateRel(t.GetOrCreateType("LINKS"), a.value(), b.value(), {}).ok());
+    ASSERT_OK(t.Commit());
+  }
   static void Schema(Graph& g) {
     ASSERT_OK(g.CreateUniqueIndex("Person", "name"));
     ASSERT_OK(g.CreatePropertyIndex("Person", "age"));
@@ -265,7 +277,8 @@ class BulkLoadTest : public ::testing::Test {
   TempDir dir_;
 };
 
-// Open files in `dir` that have no name: a bulk load's spilled records.
+// Open files in `dir` that have no name: a bulk load's spilled records and
+// adjacency runs.
 int SpillFiles(const std::string& dir) {
   namespace fs = std::filesystem;
   const std::string prefix = fs::canonical(dir).string() + "/";
@@ -292,17 +305,26 @@ std::string LoadFiles(const std::string& dir) {
 
 // The memory budgets the byte-for-byte comparison runs with: records in
 // memory only, spilled from the first record (every append and read a
-// system call), and spilled part way (records moved out of the arena).
+// system call; adjacency as a run at every transaction's end, the runs
+// merged every 4), records spilled part way (moved out of the arena), and
+// adjacency spilled part way (runs of at least 1/16 of the budget).
 struct BudgetCase {
   const char* name;
   uint64_t bytes;
+  uint64_t min_adjacency_runs;  // 0: adjacency stays in memory
 };
 constexpr BudgetCase kBudgets[] = {
-    {"in memory", std::numeric_limits<uint64_t>::max()},
-    {"spilled", 0},
+    {"in memory", std::numeric_limits<uint64_t>::max(), 0},
+    // 6-8 runs (a committed transaction that made a relationship makes one),
+    // so at least one merge (at 4 runs).
+    {"spilled", 0, 5},
     // Past the arenas' first chunks (~160 KiB), short of the whole script
     // (~190 KiB): measured to move 1.3-1.5 KB of records (of 1.8-2.9 KB).
-    {"spilled part way", 176 << 10}};
+    // Adjacency (a few KiB) stays under 1/16 of the budget.
+    {"spilled part way", 176 << 10, 0},
+    // Records spill at once; adjacency in runs of >= 1.9 KiB: measured 2-3
+    // runs, no merge, 10-12 spilled entries erased afterwards.
+    {"adjacency spilled part way", 30 << 10, 2}};
 
 TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
   for (const BudgetCase& budget : kBudgets)
@@ -340,10 +362,24 @@ TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
       }
       if (budget.bytes < std::numeric_limits<uint64_t>::max()) {
         EXPECT_GT(before.spilled_bytes, 0u);
-        EXPECT_EQ(SpillFiles(bulk_path), 2);
       } else {
         EXPECT_EQ(before.spilled_bytes, 0u);
         EXPECT_EQ(SpillFiles(bulk_path), 0);
+      }
+      if (budget.min_adjacency_runs > 0) {
+        // Runs made and spilled entries erased by later transactions: what
+        // the reads above and Finish below must merge and skip.
+        EXPECT_GE(before.adjacency_runs, budget.min_adjacency_runs);
+        EXPECT_GT(before.adjacency_spilled_bytes, 0u);
+        EXPECT_GT(before.adjacency_erased, 0u);
+        EXPECT_GE(SpillFiles(bulk_path), 3);  // records, and at least one run
+        EXPECT_LE(SpillFiles(bulk_path), 2 + 4);  // merged at 4 runs
+      } else {
+        EXPECT_EQ(before.adjacency_runs, 0u);
+        EXPECT_EQ(before.adjacency_spilled_bytes, 0u);
+        if (budget.bytes < std::numeric_limits<uint64_t>::max()) {
+          EXPECT_EQ(SpillFiles(bulk_path), 2);
+        }
       }
       ASSERT_OK(bulk->Finish());
       EXPECT_EQ(SpillFiles(bulk_path), 0);
@@ -435,17 +471,22 @@ TEST_F(BulkLoadTest, AbandonedOrFailedLoadsLeaveNoTemporaryFile) {
   {
     std::unique_ptr<BulkLoad> bulk;
     ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
-    LoadOneNode(*bulk, "Abandoned");
+    LoadLinkedPair(*bulk, "Abandoned");
     EXPECT_GT(bulk->Stats().spilled_bytes, 0u);
-    EXPECT_EQ(SpillFiles(path), 2);
+    // Adjacency spilled at the first transaction's end, as one run.
+    EXPECT_EQ(bulk->Stats().adjacency_runs, 1u);
+    EXPECT_GT(bulk->Stats().adjacency_spilled_bytes, 0u);
+    EXPECT_EQ(SpillFiles(path), 3);
     EXPECT_EQ(LoadFiles(path), "");  // never named
   }
   EXPECT_EQ(SpillFiles(path), 0);
   EXPECT_EQ(LoadFiles(path), "");
   std::unique_ptr<BulkLoad> bulk;
   ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
-  LoadOneNode(*bulk, "Loaded");
-  EXPECT_EQ(SpillFiles(path), 2);
+  LoadLinkedPair(*bulk, "Loaded");
+  LoadLinkedPair(*bulk, "Loaded");
+  EXPECT_EQ(bulk->Stats().adjacency_runs, 2u);
+  EXPECT_EQ(SpillFiles(path), 4);
   {
     auto txn = g->BeginWrite();
     ASSERT_TRUE(txn->CreateNode({txn->GetOrCreateLabel("Direct")}, {}).ok());
@@ -456,6 +497,31 @@ TEST_F(BulkLoadTest, AbandonedOrFailedLoadsLeaveNoTemporaryFile) {
   EXPECT_EQ(SpillFiles(path), 0);  // gone with the failed Finish, not only with the load
   EXPECT_EQ(LoadFiles(path), "");
   EXPECT_EQ(g->NewSnapshot()->NodeCount(), 1u);
+}
+
+// A successful load with merged runs leaves no temporary file either, and
+// loads what the runs held.
+TEST_F(BulkLoadTest, ASuccessfulLoadLeavesNoTemporaryFile) {
+  BulkLoadOptions spill_all;
+  spill_all.memory_budget_bytes = 0;
+  const std::string path = dir_.Sub("db");
+  auto db = Open(path);
+  auto g = Default(*db);
+  std::unique_ptr<BulkLoad> bulk;
+  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  for (int i = 0; i < 9; ++i) LoadLinkedPair(*bulk, "Pair", 3);
+  EXPECT_EQ(bulk->Stats().adjacency_runs, 9u + 2u);  // and two merges, at 4 runs
+  EXPECT_EQ(SpillFiles(path), 2 + 3);               // one merged run and runs 8 and 9
+  ASSERT_OK(bulk->Finish());
+  EXPECT_EQ(SpillFiles(path), 0);
+  EXPECT_EQ(LoadFiles(path), "");
+  auto snap = g->NewSnapshot();
+  EXPECT_EQ(snap->NodeCount(), 18u);
+  EXPECT_EQ(snap->RelCount(), 27u);
+  uint64_t out = 0;
+  for (auto it = snap->ScanNodes(); it->Valid(); it->Next()) out += snap->Degree(it->id(), Direction::kOut, std::nullopt);
+  EXPECT_EQ(out, 27u);
+  EXPECT_EQ(CheckConsistency(*g, *snap), "");
 }
 
 // A write to the temporary file that fails (here: the file size limit, as a
@@ -504,6 +570,40 @@ TEST_F(BulkLoadTest, AFailedSpillWriteLoadsNothing) {
   g = Default(*db);
   EXPECT_TRUE(g->FindLabel("Lost").has_value());
   EXPECT_EQ(g->NewSnapshot()->NodeCount(), 1u);
+  EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+}
+
+// The same for a write of an adjacency run: a transaction's records fit
+// under the file size limit, its 100 relationships' adjacency (2 KB) does not.
+TEST_F(BulkLoadTest, AFailedAdjacencySpillWriteLoadsNothing) {
+  BulkLoadOptions spill_all;
+  spill_all.memory_budget_bytes = 0;
+  const std::string path = dir_.Sub("db");
+  auto db = Open(path);
+  auto g = Default(*db);
+  std::unique_ptr<BulkLoad> bulk;
+  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  LoadLinkedPair(*bulk, "Before");
+  ASSERT_EQ(bulk->Stats().adjacency_runs, 1u);
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limit = old;
+  limit.rlim_cur = bulk->Stats().spilled_bytes + 1000;  // the records' files stay below it
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  LoadLinkedPair(*bulk, "Lost", 100);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, previous);
+  auto r = bulk->BeginWrite();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("temporary file of adjacency"), std::string::npos) << r.status().ToString();
+  Status s = bulk->Finish();
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_EQ(SpillFiles(path), 0);
+  EXPECT_EQ(LoadFiles(path), "");
+  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
+  EXPECT_EQ(g->NewSnapshot()->RelCount(), 0u);
   EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
 }
 
