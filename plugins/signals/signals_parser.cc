@@ -272,12 +272,20 @@ bool ParsesTablesWithoutCellInlines(cmark_syntax_extension* table) {
 // it stays untouched: we use a private copy whose only difference is that
 // callback. cmark-gfm has no public way to clone an extension; the object is
 // a flat calloc'ed struct of callbacks and plain data (name and private
-// pointers are shared, never freed through the copy, which lives as long as
-// the process), so a byte copy of the allocation is one. The copy is checked
+// pointers are shared, never freed through the copy, which lives until the
+// plugin is unloaded), so a byte copy of the allocation is one. The copy is checked
 // on a probe table before use; should a future cmark-gfm break that, we fall
 // back to the shared extension and only lose the speed.
 // signals_cell_inlines_test proves the result identical to a full parse.
+// Frees the copy when the plugin is unloaded (no parser is alive then: each
+// page's parser and nodes live in the page's arena).
+struct ExtensionCopy {
+  cmark_syntax_extension* ext = nullptr;
+  ~ExtensionCopy() { std::free(ext); }
+};
+
 cmark_syntax_extension* TableExtensionWithoutCellInlines() {
+  static ExtensionCopy owned;
   static cmark_syntax_extension* table = [] {
     cmark_syntax_extension* shared = TableExtension();
     const size_t size = malloc_usable_size(shared);
@@ -290,6 +298,7 @@ cmark_syntax_extension* TableExtensionWithoutCellInlines() {
       std::free(copy);
       return shared;
     }
+    owned.ext = mine;
     return mine;
   }();
   return table;
