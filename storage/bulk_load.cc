@@ -220,19 +220,31 @@ class RunCursor {
  public:
   RunCursor(const SpillFile& file, uint64_t pos, uint64_t end, size_t window)
       : file_(&file), pos_(pos), end_(end), window_bytes_(std::max<size_t>(window, 64)) {}
-  // The next block into node() and lists(); false at the end or on a failed
-  // read (failed() then, and the file's status() says why).
-  bool Next() {
+  // The next block into node() and lists() (the directions in the bit mask
+  // `want`; the others are skipped unread and left empty); false at the end
+  // or on a failed read (failed() then, and the file's status() says why).
+  bool Next(int want = 3) { return NextHeader() && ReadLists(want); }
+  // Next in two steps: the block's node, then its lists.
+  bool NextHeader() {
     valid_ = false;
     if (pos_ >= end_) return false;
     char header[16];
     if (!Fetch(header, sizeof header)) return false;
-    uint32_t count[2];
     std::memcpy(&node_, header, 8);
-    std::memcpy(count, header + 8, 8);
+    std::memcpy(count_, header + 8, 8);
+    return true;
+  }
+  bool ReadLists(int want) {
     for (int d = 0; d < 2; ++d) {
-      lists_[d].resize(count[d]);
-      if (!Fetch(reinterpret_cast<char*>(lists_[d].data()), count[d] * sizeof(Adj))) return false;
+      const size_t bytes = count_[d] * sizeof(Adj);
+      if (!(want & (1 << d))) {
+        lists_[d].clear();
+        if (pos_ + bytes > end_) return Fail();
+        pos_ += bytes;
+        continue;
+      }
+      lists_[d].resize(count_[d]);
+      if (!Fetch(reinterpret_cast<char*>(lists_[d].data()), bytes)) return false;
     }
     valid_ = true;
     return true;
@@ -272,6 +284,7 @@ class RunCursor {
   std::string window_;
   uint64_t win_pos_ = 0;
   uint64_t node_ = 0;
+  uint32_t count_[2] = {0, 0};
   std::vector<Adj> lists_[2];
   bool valid_ = false, failed_ = false;
 };
@@ -373,7 +386,7 @@ void BulkStore::CompactRuns() {
   erased_.clear();  // every erased entry was in one of the merged runs
 }
 
-bool BulkStore::ReadRunNode(const AdjRun& run, NodeId n, std::vector<Adj> (&lists)[2]) const {
+bool BulkStore::ReadRunNode(const AdjRun& run, NodeId n, int want, std::vector<Adj> (&lists)[2]) const {
   auto it = std::upper_bound(run.index.begin(), run.index.end(), n,
                              [](NodeId x, const AdjRun::IndexEntry& e) { return x < e.node; });
   if (it == run.index.begin()) return true;
@@ -381,10 +394,15 @@ bool BulkStore::ReadRunNode(const AdjRun& run, NodeId n, std::vector<Adj> (&list
   --it;
   // A block of up to kRunIndexEvery nodes: most fit one small read.
   RunCursor<Adj> cursor(run.file, it->pos, end, 4096);
-  while (cursor.Next()) {
-    if (cursor.node() < n) continue;
-    if (cursor.node() == n)
-      for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), cursor.lists()[d].begin(), cursor.lists()[d].end());
+  // Blocks before n are skipped unread; a hub's in-entries (every document
+  // naming it) are not read for a scan of its out-entries.
+  while (cursor.NextHeader()) {
+    if (cursor.node() < n) {
+      if (!cursor.ReadLists(0)) break;
+      continue;
+    }
+    if (cursor.node() != n || !cursor.ReadLists(want)) break;
+    for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), cursor.lists()[d].begin(), cursor.lists()[d].end());
     break;
   }
   return !cursor.failed();
@@ -396,18 +414,19 @@ void BulkStore::DropErased(NodeId n, std::vector<Adj> (&lists)[2]) const {
     EraseSorted(&lists[it->dir], it->adj);
 }
 
-bool BulkStore::NodeAdjacency(NodeId n, std::vector<Adj> (&lists)[2]) const {
+bool BulkStore::NodeAdjacency(NodeId n, int want, std::vector<Adj> (&lists)[2]) const {
   const size_t i = n - node_base_;
   const RunSpan span = adj_span_[i];
   int sources = 0;
   for (int r = span.first; r != 0 && r <= span.last; ++r) {
     size_t before = lists[0].size() + lists[1].size();
-    if (!ReadRunNode(*runs_[r - 1], n, lists)) return false;
+    if (!ReadRunNode(*runs_[r - 1], n, want, lists)) return false;
     sources += lists[0].size() + lists[1].size() != before;
   }
   if (adj_slot_[i] != kNoSlot) {
     const AdjLists& mem = adj_mem_[adj_slot_[i]];
-    for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
+    for (int d = 0; d < 2; ++d)
+      if (want & (1 << d)) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
     ++sources;
   }
   if (sources > 1)
@@ -419,12 +438,18 @@ bool BulkStore::NodeAdjacency(NodeId n, std::vector<Adj> (&lists)[2]) const {
   return true;
 }
 
+// Only this run's status: the records' thread of Finish may be failing too.
+Status BulkStore::ReadFailure(const AdjRun& run) {
+  if (!run.file.status().ok()) return run.file.status();
+  return Status::Corruption("bulk load: a temporary file of adjacency ends inside a node's entries");
+}
+
 Status BulkStore::MergeAdjacency(bool with_memory, size_t window, const NodeFn& fn) const {
   std::vector<RunCursor<Adj>> cursors;
   cursors.reserve(runs_.size());
   for (const auto& run : runs_) {
     cursors.emplace_back(run->file, 0, run->file.size(), std::max<size_t>(window, 4096));
-    if (!cursors.back().Next() && cursors.back().failed()) return SpillStatus();
+    if (!cursors.back().Next() && cursors.back().failed()) return ReadFailure(*run);
   }
   std::vector<Adj> lists[2];
   // Each run lists its nodes in order and a node's span names every run
@@ -449,7 +474,7 @@ Status BulkStore::MergeAdjacency(bool with_memory, size_t window, const NodeFn& 
           lists[d].insert(lists[d].end(), from.begin(), from.end());
       }
       ++sources;
-      if (!c.Next() && c.failed()) return SpillStatus();
+      if (!c.Next() && c.failed()) return ReadFailure(*runs_[r - 1]);
     }
     if (in_memory) {
       const AdjLists& mem = adj_mem_[adj_slot_[i]];
@@ -580,7 +605,8 @@ rocksdb::Status BulkStore::Get(std::string_view key, rocksdb::PinnableSlice* val
       if (span.first == 0 || Erased(node, d, a)) return rocksdb::Status::NotFound();
       for (int r = span.first; r <= span.last; ++r) {
         std::vector<Adj> lists[2];
-        if (!ReadRunNode(*runs_[r - 1], node, lists)) return rocksdb::Status::IOError(SpillStatus().ToString());
+        if (!ReadRunNode(*runs_[r - 1], node, 1 << d, lists))
+          return rocksdb::Status::IOError(SpillStatus().ToString());
         if (std::binary_search(lists[d].begin(), lists[d].end(), a)) return found("");
       }
       return rocksdb::Status::NotFound();
@@ -650,23 +676,32 @@ void BulkStore::Collect(std::string_view from, std::string_view to, Entries* out
     for (uint64_t node = first; node - node_base_ < adj_slot_.size(); ++node) {
       if (!to.empty() && keys::AdjPrefix(g_, node, Direction::kOut) >= to) break;
       const size_t i = node - node_base_;
+      if (adj_span_[i].first == 0 && adj_slot_[i] == kNoSlot) continue;
+      // The directions the range meets: a scan of one (most are) leaves the
+      // other unread, a hub's in-entries above all.
+      int want = 0;
+      for (int d = 0; d < 2; ++d) {
+        std::string lo = keys::AdjPrefix(g_, node, static_cast<Direction>(d));
+        if ((to.empty() || std::string_view(lo) < to) && from < std::string_view(keys::PrefixSuccessor(lo)))
+          want |= 1 << d;
+      }
       const std::vector<Adj>* lists = nullptr;
       if (adj_span_[i].first != 0) {
         merged[0].clear();
         merged[1].clear();
         // A failed read (SpillStatus) fails the load's next transaction and Finish.
-        if (!NodeAdjacency(node, merged)) continue;
+        if (!NodeAdjacency(node, want, merged)) continue;
         lists = merged;
-      } else if (adj_slot_[i] != kNoSlot) {
-        lists = adj_mem_[adj_slot_[i]].dir;
       } else {
-        continue;
+        lists = adj_mem_[adj_slot_[i]].dir;
       }
-      for (int d = 0; d < 2; ++d)
+      for (int d = 0; d < 2; ++d) {
+        if (!(want & (1 << d))) continue;
         for (const Adj& a : lists[d]) {
           std::string k = keys::AdjKey(g_, node, static_cast<Direction>(d), a.type, a.other, a.rel);
           if (in_range(k)) out->emplace_back(std::move(k), std::string());
         }
+      }
     }
   }
   if (family_meets(keys::Tag::kLabel)) {

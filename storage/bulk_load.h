@@ -32,11 +32,13 @@ struct BulkLoadOptions {
   // half of it: ~6.4 KB of live records a document of a signals corpus) move
   // to a temporary file in the database's folder. Past it, records stay on
   // disk (a 12-byte reference each stays in memory) and are read back with
-  // pread through a cache of 1/8 of the budget (at most 128 MiB). Adjacency
-  // and the label, unique and property indexes stay in memory whatever the
-  // budget (~7 KB a document), so a large corpus outgrows it. 0 spills from
-  // the first record, unbuffered and uncached (slow: for tests); UINT64_MAX
-  // never spills. Default: 1 GiB.
+  // pread through a cache of 1/8 of the budget (at most 128 MiB). If the load
+  // still passes it, adjacency goes next, as sorted runs in temporary files
+  // (6 bytes a node stay), merged at Finish. The label, unique and property
+  // indexes stay in memory whatever the budget (~4 KB a document), so a
+  // large corpus still outgrows it. 0 spills from the first record and
+  // adjacency at every transaction, unbuffered and uncached (slow: for
+  // tests); UINT64_MAX never spills. Default: 1 GiB.
   uint64_t memory_budget_bytes = 1ull << 30;
 };
 
@@ -76,11 +78,11 @@ class BulkLoad {
 // Starts a bulk load of `graph`, which must be empty (InvalidArgument
 // otherwise, naming what it holds).
 //
-// The temporary file of spilled records is created without a name
-// (O_TMPFILE; where the file system lacks it, named and unlinked at once):
-// Finish, an abandoned load and a crash all leave nothing behind. A failed
-// write to it (a full disk) fails the next BeginWrite and Finish with
-// IOError, and Finish then loads nothing.
+// The temporary files of spilled records and adjacency are created without
+// a name (O_TMPFILE; where the file system lacks it, named and unlinked at
+// once): Finish, an abandoned load and a crash all leave nothing behind. A
+// failed write to one (a full disk) fails the next BeginWrite and Finish
+// with IOError, and Finish then loads nothing.
 Status BeginBulkLoad(Graph& graph, const BulkLoadOptions& options, std::unique_ptr<BulkLoad>* out);
 // With the default options.
 Status BeginBulkLoad(Graph& graph, std::unique_ptr<BulkLoad>* out);

@@ -240,14 +240,16 @@ class BulkStore {
   size_t MergeWindow() const {
     return static_cast<size_t>(std::min<uint64_t>(memory_budget_ / 64, 64u << 20) / std::max<size_t>(runs_.size(), 1));
   }
-  // Appends node `n`'s entries in `run` (none if it holds none) to lists.
-  bool ReadRunNode(const AdjRun& run, NodeId n, std::vector<Adj> (&lists)[2]) const;
-  // Node `n`'s committed adjacency: every run and memory, minus erased
-  // entries, each direction in key order. False on a failed read.
-  bool NodeAdjacency(NodeId n, std::vector<Adj> (&lists)[2]) const;
+  // Appends node `n`'s entries in `run` (none if it holds none) to lists,
+  // for the directions in the bit mask `want` (1 << Direction).
+  bool ReadRunNode(const AdjRun& run, NodeId n, int want, std::vector<Adj> (&lists)[2]) const;
+  // Node `n`'s committed adjacency in the directions `want`: every run and
+  // memory, minus erased entries, in key order. False on a failed read.
+  bool NodeAdjacency(NodeId n, int want, std::vector<Adj> (&lists)[2]) const;
   // Calls fn, in node order, with every node's merged adjacency (runs,
   // memory if `with_memory`, minus erased), `window` bytes read ahead per run.
   Status MergeAdjacency(bool with_memory, size_t window, const NodeFn& fn) const;
+  static Status ReadFailure(const AdjRun& run);
   bool Erased(NodeId n, int dir, const Adj& a) const {
     return !erased_.empty() && erased_.count(ErasedAdj{n, dir, a}) != 0;
   }

@@ -408,6 +408,74 @@ TEST_F(BulkLoadTest, SameKeysAndReadsAsTheDatabase) {
   }
 }
 
+// A hub whose adjacency spans every run, each of its blocks larger than a
+// read's window (450 entries of 20 bytes a transaction), some of its
+// spilled relationships deleted later: reads inside the transactions and
+// the keys Finish writes must match the database's.
+std::string HubScript(const BeginFn& begin) {
+  std::ostringstream log;
+  NodeId hub = 0;
+  std::vector<NodeId> leaves;
+  std::vector<RelId> rels;
+  for (int t = 0; t < 8; ++t) {
+    std::unique_ptr<WriteTxn> txn = begin();
+    TypeId types[2] = {txn->GetOrCreateType("KNOWS"), txn->GetOrCreateType("CITES")};
+    if (t == 0) {
+      hub = txn->CreateNode({txn->GetOrCreateLabel("Hub")}, {}).value();
+      for (int i = 0; i < 20; ++i) leaves.push_back(txn->CreateNode({txn->GetOrCreateLabel("Leaf")}, {}).value());
+    }
+    for (int i = 0; i < 450; ++i) {
+      NodeId leaf = leaves[(i * 7 + t) % leaves.size()];
+      auto r = i % 3 ? txn->CreateRel(types[i % 2], hub, leaf, {}) : txn->CreateRel(types[i % 2], leaf, hub, {});
+      rels.push_back(r.value());
+    }
+    for (int i = 0; t % 2 == 1 && i < 40; ++i) {  // earlier transactions' relationships: spilled
+      size_t at = (static_cast<size_t>(i) * 37 + t) % (rels.size() - 450);
+      log << "delete " << rels[at] << ": " << txn->DeleteRel(rels[at]).ToString() << "\n";
+      rels.erase(rels.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+    for (Direction d : {Direction::kOut, Direction::kIn}) {
+      uint64_t sum = 0;
+      for (auto it = txn->Adjacency(hub, d, types[1]); it->Valid(); it->Next())
+        sum += it->entry().other * 31 + it->entry().rel;
+      log << "hub " << int(d) << ": deg " << txn->Degree(hub, d, std::nullopt) << " cites sum " << sum << "\n";
+    }
+    log << "commit " << t << ": " << txn->Commit().ToString() << "\n";
+  }
+  return log.str();
+}
+
+TEST_F(BulkLoadTest, AHubAcrossRunsReadsAndLoadsAsTheDatabase) {
+  const std::string plain_path = dir_.Sub("plain");
+  std::string plain_log;
+  {
+    auto db = Open(plain_path);
+    auto g = Default(*db);
+    plain_log = HubScript([&] { return g->BeginWrite(); });
+  }
+  const std::string plain_raw = RawDump(plain_path);
+  for (uint64_t budget : {uint64_t{0}, uint64_t{30} << 10}) {
+    SCOPED_TRACE("budget " + std::to_string(budget));
+    const std::string bulk_path = dir_.Sub("bulk" + std::to_string(budget));
+    {
+      auto db = Open(bulk_path);
+      auto g = Default(*db);
+      std::unique_ptr<BulkLoad> bulk;
+      BulkLoadOptions options;
+      options.memory_budget_bytes = budget;
+      ASSERT_OK(BeginBulkLoad(*g, options, &bulk));
+      std::string bulk_log = HubScript([&] { return std::move(bulk->BeginWrite().value()); });
+      EXPECT_EQ(bulk_log, plain_log);
+      EXPECT_GE(bulk->Stats().adjacency_runs, 2u);
+      EXPECT_GT(bulk->Stats().adjacency_erased, 0u);
+      ASSERT_OK(bulk->Finish());
+      EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+    }
+    EXPECT_TRUE(RawDump(bulk_path) == plain_raw) << "raw keys differ";
+  }
+  EXPECT_EQ(plain_log.find("NotFound"), std::string::npos) << plain_log;
+}
+
 TEST_F(BulkLoadTest, RefusesAGraphThatIsNotEmpty) {
   auto db = Open(dir_.Sub("db"));
   auto g = Default(*db);
