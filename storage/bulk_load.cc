@@ -316,6 +316,17 @@ Status BulkStore::SpillStatus() const {
 // ---------------------------------------------------------------------------
 // Adjacency runs
 
+void BulkStore::AppendBlock(AdjRun* run, NodeId n, const std::vector<Adj>* lists) {
+  if (run->nodes++ % kRunIndexEvery == 0) run->index.push_back({n, run->file.size()});
+  char header[16];
+  const uint32_t count[2] = {static_cast<uint32_t>(lists[0].size()), static_cast<uint32_t>(lists[1].size())};
+  std::memcpy(header, &n, 8);
+  std::memcpy(header + 8, count, 8);
+  run->file.Append(std::string_view(header, sizeof header));
+  for (int d = 0; d < 2; ++d)
+    run->file.Append(std::string_view(reinterpret_cast<const char*>(lists[d].data()), lists[d].size() * sizeof(Adj)));
+}
+
 void BulkStore::SpillAdjacency() {
   auto run = std::make_unique<AdjRun>();
   adj_status_ = run->file.Open(spill_dir_, SpillBuffer(), "adjacency");
@@ -325,15 +336,7 @@ void BulkStore::SpillAdjacency() {
     if (adj_slot_[i] == kNoSlot) continue;
     AdjLists& lists = adj_mem_[adj_slot_[i]];
     if (lists.dir[0].empty() && lists.dir[1].empty()) continue;
-    const NodeId n = node_base_ + i;
-    if (run->nodes++ % kRunIndexEvery == 0) run->index.push_back({n, run->file.size()});
-    char header[16];
-    uint32_t count[2] = {static_cast<uint32_t>(lists.dir[0].size()), static_cast<uint32_t>(lists.dir[1].size())};
-    std::memcpy(header, &n, 8);
-    std::memcpy(header + 8, count, 8);
-    run->file.Append(std::string_view(header, sizeof header));
-    for (const auto& list : lists.dir)
-      run->file.Append(std::string_view(reinterpret_cast<const char*>(list.data()), list.size() * sizeof(Adj)));
+    AppendBlock(run.get(), node_base_ + i, lists.dir);
     RunSpan& span = adj_span_[i];
     if (span.first == 0) span.first = r;
     span.last = r;
@@ -362,14 +365,7 @@ void BulkStore::CompactRuns() {
       span = RunSpan();
       return Status::OK();
     }
-    if (run->nodes++ % kRunIndexEvery == 0) run->index.push_back({n, run->file.size()});
-    char header[16];
-    uint32_t count[2] = {static_cast<uint32_t>(lists[0].size()), static_cast<uint32_t>(lists[1].size())};
-    std::memcpy(header, &n, 8);
-    std::memcpy(header + 8, count, 8);
-    run->file.Append(std::string_view(header, sizeof header));
-    for (const auto& list : lists)
-      run->file.Append(std::string_view(reinterpret_cast<const char*>(list.data()), list.size() * sizeof(Adj)));
+    AppendBlock(run.get(), n, lists);
     span.first = span.last = 1;
     return Status::OK();
   });

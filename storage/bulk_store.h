@@ -235,6 +235,8 @@ class BulkStore {
   // runs into one at MaxRuns(). A failure is kept in adj_status_.
   void SpillAdjacency();
   void CompactRuns();
+  // Appends node n's block (lists by direction) to `run`.
+  static void AppendBlock(AdjRun* run, NodeId n, const std::vector<Adj>* lists);
   // A merge's read-ahead window per run: 1/64 of the budget (at most 64 MiB)
   // over all runs.
   size_t MergeWindow() const {
