@@ -156,7 +156,8 @@ int RunIngest(int argc, char** argv) {
       "with --bulk: memory the load may use before its node and relationship records go to a temporary file "
       "in the database folder (removed at the end, and left behind by no crash); 0 spills from the first record. "
       "Default: a quarter of physical memory, at least 1024. "
-      "Adjacency and indexes stay in memory whatever the budget (~7 KB a document)")(
+      "Past the budget, adjacency follows the records to a temporary file; the unique index stays in memory "
+      "whatever the budget (~3 KB a document)")(
       "paths", po::value<std::vector<std::string>>(&o.paths), "files or folders to ingest");
   po::positional_options_description pos;
   pos.add("paths", -1);
@@ -296,6 +297,9 @@ int RunIngest(int argc, char** argv) {
     if (!o.quiet && st.spilled_bytes)
       std::fprintf(stderr, "bulk load: %.1f MiB of records spilled to a temporary file (%llu read back by transactions)\n",
                    st.spilled_bytes / 1048576.0, static_cast<unsigned long long>(st.spill_reads));
+    if (!o.quiet && st.adjacency_runs)
+      std::fprintf(stderr, "bulk load: %.1f MiB of adjacency spilled in %llu sorted runs (merges included)\n",
+                   st.adjacency_spilled_bytes / 1048576.0, static_cast<unsigned long long>(st.adjacency_runs));
   }
   // Leave the database settled (memtables flushed, compactions done), so
   // that the next reader does not compete with the rewrite this load left

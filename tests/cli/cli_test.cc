@@ -204,6 +204,7 @@ TEST(CliTest, BulkIngestBuildsTheSameGraphAsTransactions) {
   EXPECT_NE(c.output.find(landed), std::string::npos) << c.output;
   EXPECT_NE(c.output.find("spilled to a temporary file"), std::string::npos) << c.output;
   EXPECT_NE(c.output.find("memory budget 0 MiB (--bulk-memory-mib)"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("of adjacency spilled in"), std::string::npos) << c.output;
   std::string spilled_check;
   EXPECT_TRUE(DumpWithoutTimes(spilled, &spilled_check) == plain_dump) << "the spilled bulk load differs";
   EXPECT_EQ(spilled_check, "");
