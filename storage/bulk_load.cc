@@ -404,7 +404,19 @@ bool BulkStore::ReadRunNode(const AdjRun& run, NodeId n, int want, std::vector<A
   return !cursor.failed();
 }
 
-void BulkStore::DropErased(NodeId n, std::vector<Adj> (&lists)[2]) const {
+void BulkStore::CompleteNodeLists(NodeId n, bool in_memory, int want, int sources,
+                                  std::vector<Adj> (&lists)[2]) const {
+  if (in_memory) {
+    const AdjLists& mem = adj_mem_[adj_slot_[n - node_base_]];
+    for (int d = 0; d < 2; ++d)
+      if (want & (1 << d)) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
+    ++sources;
+  }
+  if (sources > 1)
+    for (auto& list : lists) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
   if (erased_.empty()) return;
   for (auto it = erased_.lower_bound(ErasedAdj{n, 0, Adj{0, 0, 0}}); it != erased_.end() && it->node == n; ++it)
     EraseSorted(&lists[it->dir], it->adj);
@@ -419,18 +431,7 @@ bool BulkStore::NodeAdjacency(NodeId n, int want, std::vector<Adj> (&lists)[2]) 
     if (!ReadRunNode(*runs_[r - 1], n, want, lists)) return false;
     sources += lists[0].size() + lists[1].size() != before;
   }
-  if (adj_slot_[i] != kNoSlot) {
-    const AdjLists& mem = adj_mem_[adj_slot_[i]];
-    for (int d = 0; d < 2; ++d)
-      if (want & (1 << d)) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
-    ++sources;
-  }
-  if (sources > 1)
-    for (auto& list : lists) {
-      std::sort(list.begin(), list.end());
-      list.erase(std::unique(list.begin(), list.end()), list.end());
-    }
-  DropErased(n, lists);
+  CompleteNodeLists(n, adj_slot_[i] != kNoSlot, want, sources, lists);
   return true;
 }
 
@@ -472,17 +473,7 @@ Status BulkStore::MergeAdjacency(bool with_memory, size_t window, const NodeFn& 
       ++sources;
       if (!c.Next() && c.failed()) return ReadFailure(*runs_[r - 1]);
     }
-    if (in_memory) {
-      const AdjLists& mem = adj_mem_[adj_slot_[i]];
-      for (int d = 0; d < 2; ++d) lists[d].insert(lists[d].end(), mem.dir[d].begin(), mem.dir[d].end());
-      ++sources;
-    }
-    if (sources > 1)
-      for (auto& list : lists) {
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-      }
-    DropErased(n, lists);
+    CompleteNodeLists(n, in_memory, /*want=*/3, sources, lists);
     TG_RETURN_IF_ERROR(fn(n, lists));
   }
   for (const auto& c : cursors)

@@ -255,7 +255,10 @@ class BulkStore {
   bool Erased(NodeId n, int dir, const Adj& a) const {
     return !erased_.empty() && erased_.count(ErasedAdj{n, dir, a}) != 0;
   }
-  void DropErased(NodeId n, std::vector<Adj> (&lists)[2]) const;
+  // Completes node `n`'s lists gathered from `sources` runs: appends its
+  // in-memory entries (if `in_memory`; directions in `want`), sorts and
+  // dedups when more than one source gave entries, drops erased entries.
+  void CompleteNodeLists(NodeId n, bool in_memory, int want, int sources, std::vector<Adj> (&lists)[2]) const;
   // The spill files' write buffers and Finish's read-ahead: 1/256 of the
   // budget, at most 4 MiB (a tiny budget in tests exercises every path).
   size_t SpillBuffer() const { return static_cast<size_t>(std::min<uint64_t>(memory_budget_ / 256, 4u << 20)); }

@@ -303,6 +303,37 @@ std::string LoadFiles(const std::string& dir) {
   return names;
 }
 
+// Runs `load` with the process's file size limit at `limit` bytes (the
+// limit standing in for a full disk; SIGXFSZ ignored), then restores both.
+void WithFileSizeLimit(rlim_t limit, const std::function<void()>& load) {
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit lowered = old;
+  lowered.rlim_cur = limit;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &lowered), 0);
+  load();
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, previous);
+}
+
+// After a failed write to a temporary file: the next transaction and Finish
+// fail with an IOError whose message holds `why`, no file is left and
+// nothing is loaded.
+void ExpectTheLoadFailed(BulkLoad& bulk, Graph& g, const std::string& path, std::string_view why) {
+  auto r = bulk.BeginWrite();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(why), std::string::npos) << r.status().ToString();
+  Status s = bulk.Finish();
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_EQ(SpillFiles(path), 0);
+  EXPECT_EQ(LoadFiles(path), "");
+  EXPECT_EQ(g.NewSnapshot()->NodeCount(), 0u);
+  EXPECT_EQ(g.NewSnapshot()->RelCount(), 0u);
+  EXPECT_EQ(CheckConsistency(g, *g.NewSnapshot()), "");
+}
+
 // The memory budgets the byte-for-byte comparison runs with: records in
 // memory only, spilled from the first record (every append and read a
 // system call; adjacency as a run at every transaction's end, the runs
@@ -604,25 +635,10 @@ TEST_F(BulkLoadTest, AFailedSpillWriteLoadsNothing) {
   std::unique_ptr<BulkLoad> bulk;
   ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
   LoadOneNode(*bulk, "Before");
-  rlimit old{};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
-  auto previous = std::signal(SIGXFSZ, SIG_IGN);
-  rlimit tiny = old;
-  tiny.rlim_cur = 1;  // below what the first record already wrote
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tiny), 0);
-  LoadOneNode(*bulk, "Lost");  // commits into the load; its record's write fails
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, previous);
-  auto r = bulk->BeginWrite();
-  ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("temporary file"), std::string::npos) << r.status().ToString();
-  Status s = bulk->Finish();
-  EXPECT_TRUE(s.IsIOError()) << s.ToString();
-  EXPECT_EQ(SpillFiles(path), 0);
-  EXPECT_EQ(LoadFiles(path), "");
-  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
-  EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+  // 1 byte: below what the first record already wrote. The transaction
+  // commits into the load; its record's write fails.
+  ASSERT_NO_FATAL_FAILURE(WithFileSizeLimit(1, [&] { LoadOneNode(*bulk, "Lost"); }));
+  ASSERT_NO_FATAL_FAILURE(ExpectTheLoadFailed(*bulk, *g, path, "temporary file"));
   // The graph knows the load's labels by name, and a label made after them
   // gets the next id: reopened, the database must know them all.
   bulk.reset();
@@ -653,26 +669,10 @@ TEST_F(BulkLoadTest, AFailedAdjacencySpillWriteLoadsNothing) {
   ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
   LoadLinkedPair(*bulk, "Before");
   ASSERT_EQ(bulk->Stats().adjacency_runs, 1u);
-  rlimit old{};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
-  auto previous = std::signal(SIGXFSZ, SIG_IGN);
-  rlimit limit = old;
-  limit.rlim_cur = bulk->Stats().spilled_bytes + 1000;  // the records' files stay below it
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-  LoadLinkedPair(*bulk, "Lost", 100);
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, previous);
-  auto r = bulk->BeginWrite();
-  ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("temporary file of adjacency"), std::string::npos) << r.status().ToString();
-  Status s = bulk->Finish();
-  EXPECT_TRUE(s.IsIOError()) << s.ToString();
-  EXPECT_EQ(SpillFiles(path), 0);
-  EXPECT_EQ(LoadFiles(path), "");
-  EXPECT_EQ(g->NewSnapshot()->NodeCount(), 0u);
-  EXPECT_EQ(g->NewSnapshot()->RelCount(), 0u);
-  EXPECT_EQ(CheckConsistency(*g, *g->NewSnapshot()), "");
+  // The records' files stay below the limit.
+  const rlim_t limit = bulk->Stats().spilled_bytes + 1000;
+  ASSERT_NO_FATAL_FAILURE(WithFileSizeLimit(limit, [&] { LoadLinkedPair(*bulk, "Lost", 100); }));
+  ASSERT_NO_FATAL_FAILURE(ExpectTheLoadFailed(*bulk, *g, path, "temporary file of adjacency"));
 }
 
 TEST_F(BulkLoadTest, AnIndexTheLoadedNodesViolateFailsTheNextTransaction) {
