@@ -244,12 +244,19 @@ class BulkLoadTest : public ::testing::Test {
     std::shared_ptr<Graph> graph;
     std::unique_ptr<BulkLoad> bulk;
   };
-  Loading StartLoad(const std::string& path) {
+  Loading StartLoad(const std::string& path, const BulkLoadOptions& options = BulkLoadOptions()) {
     Loading l;
     l.db = Open(path);
     l.graph = Default(*l.db);
-    EXPECT_OK(BeginBulkLoad(*l.graph, &l.bulk));
+    EXPECT_OK(BeginBulkLoad(*l.graph, options, &l.bulk));
     return l;
+  }
+  // A load with a budget of 0: records and adjacency spill from the first
+  // transaction.
+  Loading StartSpillingLoad(const std::string& path) {
+    BulkLoadOptions spill_all;
+    spill_all.memory_budget_bytes = 0;
+    return StartLoad(path, spill_all);
   }
   // One committed bulk transaction creating a node labelled `label`.
   static void LoadOneNode(BulkLoad& bulk, std::string_view label) {
@@ -601,13 +608,10 @@ TEST_F(BulkLoadTest, AbandonedOrFailedLoadsLeaveNoTemporaryFile) {
 // A successful load with merged runs leaves no temporary file either, and
 // loads what the runs held.
 TEST_F(BulkLoadTest, ASuccessfulLoadLeavesNoTemporaryFile) {
-  BulkLoadOptions spill_all;
-  spill_all.memory_budget_bytes = 0;
   const std::string path = dir_.Sub("db");
-  auto db = Open(path);
-  auto g = Default(*db);
-  std::unique_ptr<BulkLoad> bulk;
-  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  Loading l = StartSpillingLoad(path);
+  auto& [db, g, bulk] = l;
+  ASSERT_NE(bulk, nullptr);
   for (int i = 0; i < 9; ++i) LoadLinkedPair(*bulk, "Pair", 3);
   EXPECT_EQ(bulk->Stats().adjacency_runs, 9u + 2u);  // and two merges, at 4 runs
   EXPECT_EQ(SpillFiles(path), 2 + 3);               // one merged run and runs 8 and 9
@@ -627,13 +631,10 @@ TEST_F(BulkLoadTest, ASuccessfulLoadLeavesNoTemporaryFile) {
 // full disk would) fails the load as a whole: the next transaction and
 // Finish say why, and nothing is loaded.
 TEST_F(BulkLoadTest, AFailedSpillWriteLoadsNothing) {
-  BulkLoadOptions spill_all;
-  spill_all.memory_budget_bytes = 0;
   const std::string path = dir_.Sub("db");
-  auto db = Open(path);
-  auto g = Default(*db);
-  std::unique_ptr<BulkLoad> bulk;
-  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  Loading l = StartSpillingLoad(path);
+  auto& [db, g, bulk] = l;
+  ASSERT_NE(bulk, nullptr);
   LoadOneNode(*bulk, "Before");
   // 1 byte: below what the first record already wrote. The transaction
   // commits into the load; its record's write fails.
@@ -660,13 +661,10 @@ TEST_F(BulkLoadTest, AFailedSpillWriteLoadsNothing) {
 // The same for a write of an adjacency run: a transaction's records fit
 // under the file size limit, its 100 relationships' adjacency (2 KB) does not.
 TEST_F(BulkLoadTest, AFailedAdjacencySpillWriteLoadsNothing) {
-  BulkLoadOptions spill_all;
-  spill_all.memory_budget_bytes = 0;
   const std::string path = dir_.Sub("db");
-  auto db = Open(path);
-  auto g = Default(*db);
-  std::unique_ptr<BulkLoad> bulk;
-  ASSERT_OK(BeginBulkLoad(*g, spill_all, &bulk));
+  Loading l = StartSpillingLoad(path);
+  auto& [db, g, bulk] = l;
+  ASSERT_NE(bulk, nullptr);
   LoadLinkedPair(*bulk, "Before");
   ASSERT_EQ(bulk->Stats().adjacency_runs, 1u);
   // The records' files stay below the limit.
